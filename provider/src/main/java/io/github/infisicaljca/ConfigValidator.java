@@ -1,0 +1,216 @@
+package io.github.infisicaljca;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Turns resolved strings into checked values, collecting every problem before failing. */
+final class ConfigValidator {
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
+
+    private final List<String> problems = new ArrayList<>();
+
+    URI url;
+    Secret accessToken;
+    String clientId;
+    Secret clientSecret;
+    String projectId;
+    long connectTimeoutMillis;
+    long requestTimeoutMillis;
+    int maxRetries;
+    int maxPayloadBytes;
+    VerifyMode verify;
+    Path caCertPath;
+    List<X509Certificate> caCertificates = List.of();
+    boolean allowInsecureHttp;
+
+    private ConfigValidator() {
+    }
+
+    static ConfigValidator validate(ConfigSources sources) {
+        ConfigValidator v = new ConfigValidator();
+        for (String key : sources.unknownKeys()) {
+            v.problems.add("unknown configuration key '" + key + "' (known keys: "
+                    + String.join(", ", knownKeys()) + ")");
+        }
+        v.allowInsecureHttp = v.bool(sources, Setting.ALLOW_INSECURE_HTTP);
+        v.url = v.url(sources.value(Setting.URL));
+        v.credentials(sources);
+        v.projectId = sources.value(Setting.PROJECT_ID);
+        v.connectTimeoutMillis = v.integer(sources, Setting.CONNECT_TIMEOUT_MILLIS, 1, 600_000);
+        v.requestTimeoutMillis = v.integer(sources, Setting.REQUEST_TIMEOUT_MILLIS, 1, 3_600_000);
+        v.maxRetries = (int) v.integer(sources, Setting.MAX_RETRIES, 0, 10);
+        v.maxPayloadBytes = (int) v.integer(sources, Setting.MAX_PAYLOAD_BYTES, 64, 64 << 20);
+        v.verify = v.verify(sources.value(Setting.VERIFY));
+        v.caCertificates(sources.value(Setting.CA_CERT_PATH));
+        if (!v.problems.isEmpty()) {
+            throw new InfisicalConfigException(v.problems);
+        }
+        return v;
+    }
+
+    private static List<String> knownKeys() {
+        List<String> keys = new ArrayList<>();
+        for (Setting s : Setting.values()) {
+            keys.add(s.property);
+        }
+        return keys;
+    }
+
+    private URI url(String raw) {
+        if (raw == null) {
+            problems.add(Setting.URL.where() + " is not set: give the Infisical server's base URL, "
+                    + "for example https://app.infisical.com");
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            problems.add(Setting.URL.property + " is not a valid URL: " + e.getReason());
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            problems.add(Setting.URL.property + " must be an http:// or https:// URL, not '"
+                    + (uri.getScheme() == null ? raw : scheme + ":...") + "'");
+            return null;
+        }
+        if (uri.getRawUserInfo() != null) {
+            // The value would hold a credential: neither echo it nor accept it.
+            problems.add(Setting.URL.property + " must not contain user info (user:password@); "
+                    + "credentials belong in infisical.clientId/infisical.clientSecret or infisical.accessToken");
+            return null;
+        }
+        if (uri.getHost() == null) {
+            problems.add(Setting.URL.property + " '" + raw + "' has no host name");
+            return null;
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            problems.add(Setting.URL.property + " '" + raw + "' must not have a query or fragment");
+            return null;
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost()) && !allowInsecureHttp) {
+            problems.add(Setting.URL.property + " '" + raw + "' uses plain http:// to a non-loopback host, "
+                    + "which would send tokens and data unencrypted: use https://, or set "
+                    + Setting.ALLOW_INSECURE_HTTP.property + "=true if you really mean it");
+            return null;
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.endsWith("/api")) {
+            path = path.substring(0, path.length() - "/api".length());
+        }
+        String port = uri.getPort() == -1 ? "" : ":" + uri.getPort();
+        return URI.create(scheme + "://" + uri.getHost() + port + path);
+    }
+
+    /** Loopback by literal name only: no DNS lookup happens while reading configuration. */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.endsWith(".localhost") || IPV4_LOOPBACK.matcher(h).matches()
+                || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    }
+
+    private void credentials(ConfigSources sources) {
+        String token = sources.value(Setting.ACCESS_TOKEN);
+        String id = sources.value(Setting.CLIENT_ID);
+        String secret = sources.value(Setting.CLIENT_SECRET);
+        if (id != null && secret == null) {
+            problems.add(Setting.CLIENT_ID.property + " is set but " + Setting.CLIENT_SECRET.where() + " is not");
+        } else if (id == null && secret != null) {
+            problems.add(Setting.CLIENT_SECRET.property + " is set but " + Setting.CLIENT_ID.where() + " is not");
+        } else if (id == null && token == null) {
+            problems.add("no credentials: set " + Setting.CLIENT_ID.where() + " and " + Setting.CLIENT_SECRET.where()
+                    + " for Universal Auth, or " + Setting.ACCESS_TOKEN.where());
+        }
+        clientId = id;
+        clientSecret = secret == null ? null : Secret.of(secret);
+        accessToken = token == null ? null : Secret.of(token);
+    }
+
+    private long integer(ConfigSources sources, Setting setting, long min, long max) {
+        String raw = sources.value(setting);
+        long value;
+        try {
+            value = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            problems.add(setting.property + " must be a whole number, not '" + raw + "'");
+            return Long.parseLong(setting.defaultValue);
+        }
+        if (value < min || value > max) {
+            problems.add(setting.property + " must be between " + min + " and " + max + ", not " + value);
+            return Long.parseLong(setting.defaultValue);
+        }
+        return value;
+    }
+
+    private boolean bool(ConfigSources sources, Setting setting) {
+        String raw = sources.value(setting);
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        problems.add(setting.property + " must be true or false, not '" + raw + "'");
+        return false;
+    }
+
+    private VerifyMode verify(String raw) {
+        for (VerifyMode mode : VerifyMode.values()) {
+            if (mode.name().equalsIgnoreCase(raw)) {
+                return mode;
+            }
+        }
+        problems.add(Setting.VERIFY.property + " must be 'local' or 'remote', not '" + raw + "'");
+        return VerifyMode.LOCAL;
+    }
+
+    private void caCertificates(String raw) {
+        if (raw == null) {
+            return;
+        }
+        String where = Setting.CA_CERT_PATH.property + " '" + raw + "'";
+        try {
+            caCertPath = Path.of(raw);
+        } catch (InvalidPathException e) {
+            problems.add(where + " is not a valid path");
+            return;
+        }
+        List<X509Certificate> certs = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(caCertPath)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certs.add((X509Certificate) c);
+            }
+        } catch (NoSuchFileException e) {
+            problems.add(where + " does not exist");
+            return;
+        } catch (IOException e) {
+            problems.add(where + " cannot be read: " + e.getClass().getSimpleName());
+            return;
+        } catch (CertificateException e) {
+            problems.add(where + " is not a PEM bundle of X.509 certificates: " + e.getMessage());
+            return;
+        }
+        if (certs.isEmpty()) {
+            problems.add(where + " holds no certificate");
+        }
+        caCertificates = certs;
+    }
+}

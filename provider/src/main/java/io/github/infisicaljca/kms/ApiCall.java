@@ -1,0 +1,35 @@
+package io.github.infisicaljca.kms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One REST call as data: what the executor needs to send, authenticate, retry and describe it.
+ *
+ * @param operation   name used in messages and logs, for example {@code sign}
+ * @param keyId       the key addressed, or {@code null}
+ * @param method      HTTP method
+ * @param path        path and query below {@code /api}, already encoded
+ * @param body        JSON body, or {@code null}
+ * @param bearer      whether the call carries the access token
+ * @param idempotent  whether repeating it after an unknown outcome is harmless; a call that is
+ *                    not is retried only when it surely never reached the server
+ */
+record ApiCall(String operation, String keyId, String method, String path, JsonNode body,
+        boolean bearer, boolean idempotent) {
+
+    static ApiCall get(String operation, String keyId, String path) {
+        return new ApiCall(operation, keyId, "GET", path, null, true, true);
+    }
+
+    static ApiCall post(String operation, String keyId, String path, JsonNode body) {
+        return new ApiCall(operation, keyId, "POST", path, body, true, true);
+    }
+
+    ApiCall withoutBearer() {
+        return new ApiCall(operation, keyId, method, path, body, false, idempotent);
+    }
+
+    ApiCall notIdempotent() {
+        return new ApiCall(operation, keyId, method, path, body, bearer, false);
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.infisicaljca.kms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads Infisical's error bodies: {@code {statusCode, message, error, reqId?}}, where
+ * {@code message} is a string or an array of validation issues. Anything else (a proxy's HTML
+ * page, an empty body) still yields an exception with the status and a short, clean excerpt.
+ */
+final class ErrorResponses {
+    private static final int EXCERPT = 200;
+
+    private ErrorResponses() {
+    }
+
+    /** @param redact masks secrets the server might echo back in its text */
+    static KmsApiException toException(ApiCall call, HttpTransport.Response response, UnaryOperator<String> redact) {
+        JsonNode body = Json.parseObject(response.body());
+        String error = null;
+        String message;
+        List<String> issues = new ArrayList<>();
+        String reqId = response.headers().firstValue("x-request-id").orElse(null);
+        if (body != null) {
+            error = textOrNull(body.get("error"));
+            JsonNode m = body.get("message");
+            if (m != null && m.isArray()) {
+                for (JsonNode issue : m) {
+                    issues.add(redact.apply(issueText(issue)));
+                }
+                message = String.join("; ", issues);
+            } else {
+                message = m == null || m.isNull() ? null : redact.apply(m.isTextual() ? m.textValue() : m.toString());
+            }
+            String bodyReqId = textOrNull(body.get("reqId"));
+            reqId = bodyReqId != null ? bodyReqId : reqId;
+        } else {
+            message = excerpt(response.body(), redact);
+        }
+        return new KmsApiException(call.operation(), call.keyId(), response.status(), error, message, issues, reqId,
+                response.status() == 429 ? RetryPolicy.retryAfter(response.headers(), message).orElse(null) : null);
+    }
+
+    private static String issueText(JsonNode issue) {
+        if (!issue.isObject()) {
+            return issue.isTextual() ? issue.textValue() : issue.toString();
+        }
+        String text = textOrNull(issue.get("message"));
+        JsonNode path = issue.get("path");
+        if (path != null && path.isArray() && path.size() > 0) {
+            List<String> parts = new ArrayList<>();
+            path.forEach(p -> parts.add(p.asText()));
+            return String.join(".", parts) + ": " + text;
+        }
+        return text == null ? issue.toString() : text;
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n != null && n.isTextual() ? n.textValue() : null;
+    }
+
+    private static String excerpt(byte[] body, UnaryOperator<String> redact) {
+        if (body == null || body.length == 0) {
+            return "(empty body)";
+        }
+        String text = new String(body, 0, Math.min(body.length, EXCERPT * 4), StandardCharsets.UTF_8)
+                .replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        if (text.length() > EXCERPT) {
+            text = text.substring(0, EXCERPT) + "...";
+        }
+        return "non-JSON body: " + redact.apply(text);
+    }
+}

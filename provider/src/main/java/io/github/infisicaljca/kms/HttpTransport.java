@@ -1,0 +1,179 @@
+package io.github.infisicaljca.kms;
+
+import io.github.infisicaljca.InfisicalConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One {@link HttpClient} per configuration (so connections are pooled and reused), and one
+ * exchange at a time under a hard deadline. The deadline covers the whole exchange, body
+ * included: {@link HttpRequest#timeout} alone stops at the response headers and would let a
+ * slowly dribbled body hold the caller forever.
+ */
+final class HttpTransport {
+    /** Far above any legitimate answer (a 1 MiB payload in base64, a page of 100 keys). */
+    static final int MAX_RESPONSE_BYTES = 16 << 20;
+
+    static final String USER_AGENT = "infisical-jca/" + version();
+
+    private final HttpClient client;
+    private final URI apiUrl;
+
+    HttpTransport(InfisicalConfig config) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                // HTTP/1.1 keep-alive: what Infisical and the proxies in front of it speak everywhere,
+                // and no h2c upgrade dance on plain-http test servers.
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (!config.caCertificates().isEmpty()) {
+            builder.sslContext(sslContextTrusting(config));
+        }
+        this.client = builder.build();
+        this.apiUrl = config.apiUrl();
+    }
+
+    record Response(int status, HttpHeaders headers, byte[] body) {
+        boolean isSuccess() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    Response exchange(ApiCall call, String bearerToken, long deadlineNanos) throws KmsException {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            throw timeout(call, null);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl + call.path()))
+                .timeout(Duration.ofNanos(remaining))
+                .header("Accept", "application/json")
+                .header("User-Agent", USER_AGENT);
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        if (call.body() != null) {
+            request.header("Content-Type", "application/json")
+                    .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(Json.bytes(call.body())));
+        } else {
+            request.method(call.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        CompletableFuture<HttpResponse<byte[]>> future =
+                client.sendAsync(request.build(), info -> new LimitedBodySubscriber(MAX_RESPONSE_BYTES));
+        try {
+            HttpResponse<byte[]> response = future.get(remaining, TimeUnit.NANOSECONDS);
+            return new Response(response.statusCode(), response.headers(), response.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw timeout(call, null);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KmsException(KmsException.Kind.INTERRUPTED, call.operation(), call.keyId(),
+                    "interrupted while waiting for the server", e);
+        } catch (ExecutionException e) {
+            throw transportFailure(call, e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /** HttpClient is AutoCloseable from JDK 21 on; on 17 its threads end when it is unreachable. */
+    void close() {
+        if (client instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) client).close();
+            } catch (Exception ignored) {
+                // closing is best effort
+            }
+        }
+    }
+
+    private KmsException timeout(ApiCall call, Throwable cause) {
+        return new KmsException(KmsException.Kind.TIMEOUT, call.operation(), call.keyId(),
+                "no complete answer from " + apiUrl.getHost() + " within the request timeout "
+                        + "(infisical.requestTimeoutMillis)", cause);
+    }
+
+    private KmsException transportFailure(ApiCall call, Throwable cause) {
+        String host = apiUrl.getHost();
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
+                    "cannot connect to " + host + " within infisical.connectTimeoutMillis", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return timeout(call, cause);
+        }
+        if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException
+                || cause.getCause() instanceof UnresolvedAddressException) {
+            return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
+                    "cannot connect to " + apiUrl.getHost() + (apiUrl.getPort() > 0 ? ":" + apiUrl.getPort() : "")
+                            + " (" + cause.getClass().getSimpleName() + ")", cause);
+        }
+        if (cause instanceof SSLException) {
+            // A TLS failure is not transient: retrying cannot make an untrusted certificate trusted.
+            return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
+                    "TLS handshake with " + host + " failed (is the server's CA in infisical.caCertPath?): "
+                            + cause.getMessage(), cause);
+        }
+        if (cause instanceof LimitedBodySubscriber.ResponseTooLargeException) {
+            return new KmsException(KmsException.Kind.MALFORMED_RESPONSE, call.operation(), call.keyId(),
+                    cause.getMessage(), cause);
+        }
+        return new KmsException(KmsException.Kind.IO, call.operation(), call.keyId(),
+                "connection to " + host + " failed: " + cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
+    }
+
+    private static SSLContext sslContextTrusting(InfisicalConfig config) {
+        try {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int i = 0;
+            for (X509Certificate cert : config.caCertificates()) {
+                trust.setCertificateEntry("ca-" + i++, cert);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return ssl;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a TLS context from infisical.caCertPath", e);
+        }
+    }
+
+    private static String version() {
+        try (InputStream in = HttpTransport.class.getResourceAsStream("/io/github/infisicaljca/infisical-jca-version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.startsWith("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException ignored) {
+            // fall through to "dev"
+        }
+        return "dev";
+    }
+}

@@ -1,0 +1,328 @@
+package io.github.infisicaljca.kms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.infisicaljca.InfisicalConfig;
+import io.github.infisicaljca.Secret;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The Infisical KMS REST client: every call of the API reference, with explicit timeouts,
+ * retries and authentication (see {@link RequestExecutor}). Thread-safe; make one per
+ * configuration and share it. Knows HTTP and JSON, nothing of JCA.
+ */
+public final class KmsClient implements KmsOperations, AutoCloseable {
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    static final int PAGE_SIZE = 100;
+
+    private final InfisicalConfig config;
+    private final HttpTransport transport;
+    private final AuthApi auth;
+    private final TokenSource tokens;
+    private final RequestExecutor executor;
+
+    private KmsClient(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock) {
+        this.config = config;
+        this.transport = new HttpTransport(config);
+        RetryPolicy retry = RetryPolicy.standard(config.maxRetries());
+        this.auth = new AuthApi(new RequestExecutor(transport, null, retry, config.requestTimeout(), sleeper));
+        this.tokens = config.authMethod() == InfisicalConfig.AuthMethod.UNIVERSAL_AUTH
+                ? new UniversalAuthTokenSource(auth, config.clientId().orElseThrow(),
+                        config.clientSecret().orElseThrow(), nanoClock)
+                : new StaticTokenSource(config.accessToken().orElseThrow());
+        this.executor = new RequestExecutor(transport, tokens, retry, config.requestTimeout(), sleeper);
+    }
+
+    /** A client for the configuration; nothing is sent until the first call. */
+    public static KmsClient create(InfisicalConfig config) {
+        return new KmsClient(config, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000), System::nanoTime);
+    }
+
+    /** For tests: a sleeper that records, a clock that can be moved. */
+    static KmsClient create(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock) {
+        return new KmsClient(config, sleeper, nanoClock);
+    }
+
+    public InfisicalConfig config() {
+        return config;
+    }
+
+    // ---- keys ---------------------------------------------------------------------------
+
+    public KmsKey createKey(CreateKeyRequest request) throws KmsException {
+        ObjectNode body = Json.object().put("projectId", request.projectId()).put("name", request.name());
+        if (request.description() != null) {
+            body.put("description", request.description());
+        }
+        if (request.keyUsage() != null) {
+            body.put("keyUsage", request.keyUsage().wireName());
+        }
+        if (request.algorithm() != null) {
+            // Older servers know only this name; newer ones still accept it.
+            body.put("encryptionAlgorithm", request.algorithm());
+        }
+        return key(ApiCall.post("create-key", null, "/v1/kms/keys", body).notIdempotent());
+    }
+
+    public KeyPage listKeys(String projectId, int offset, int limit, String search) throws KmsException {
+        requireText(projectId, "projectId");
+        if (offset < 0 || limit < 1 || limit > PAGE_SIZE) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit 1.." + PAGE_SIZE);
+        }
+        String query = "?projectId=" + enc(projectId) + "&offset=" + offset + "&limit=" + limit
+                + "&orderBy=name&orderDirection=asc" + (search == null ? "" : "&search=" + enc(search));
+        Json.Reader r = read(ApiCall.get("list-keys", null, "/v1/kms/keys" + query));
+        List<KmsKey> keys = new ArrayList<>();
+        for (JsonNode k : r.array("keys")) {
+            keys.add(KmsKey.read(r.wrap(k, "an element of 'keys'")));
+        }
+        long total = r.number("totalCount");
+        if (total < 0 || total > Integer.MAX_VALUE) {
+            throw r.malformed("totalCount " + total + " is out of range");
+        }
+        return new KeyPage(keys, (int) total);
+    }
+
+    @Override
+    public List<KmsKey> listKeys(String projectId) throws KmsException {
+        List<KmsKey> all = new ArrayList<>();
+        while (true) {
+            KeyPage page = listKeys(projectId, all.size(), PAGE_SIZE, null);
+            all.addAll(page.keys());
+            // An empty page ends the walk even if totalCount disagrees, so it always ends.
+            if (page.keys().isEmpty() || all.size() >= page.totalCount()) {
+                return all;
+            }
+        }
+    }
+
+    @Override
+    public KmsKey getKey(String keyId) throws KmsException {
+        try {
+            return key(ApiCall.get("get-key", checkId(keyId), "/v1/kms/keys/" + keyId));
+        } catch (KmsApiException e) {
+            if (!e.isRouteNotFound() || config.projectId().isEmpty()) {
+                throw e;
+            }
+            // 2024 servers have no get-by-id route: find the key in the configured project's list.
+            for (KmsKey k : listKeys(config.projectId().get())) {
+                if (k.id().equalsIgnoreCase(keyId)) {
+                    return k;
+                }
+            }
+            throw new KmsApiException("get-key", keyId, 404, "NotFound", "Key not found in project "
+                    + config.projectId().get() + " (server without get-key route; searched the key list)",
+                    List.of(), null, null);
+        }
+    }
+
+    @Override
+    public KmsKey getKeyByName(String projectId, String name) throws KmsException {
+        requireText(projectId, "projectId");
+        requireText(name, "name");
+        try {
+            return key(ApiCall.get("get-key-by-name", null, "/v1/kms/keys/key-name/" + enc(name)
+                    + "?projectId=" + enc(projectId)));
+        } catch (KmsApiException e) {
+            if (!e.isRouteNotFound()) {
+                throw e;
+            }
+            for (KmsKey k : listKeys(projectId)) {
+                if (k.name().equals(name)) {
+                    return k;
+                }
+            }
+            throw new KmsApiException("get-key-by-name", null, 404, "NotFound", "no key named '" + name
+                    + "' in project " + projectId + " (server without get-by-name route; searched the key list)",
+                    List.of(), null, null);
+        }
+    }
+
+    public KmsKey updateKey(String keyId, KeyUpdate update) throws KmsException {
+        ObjectNode body = Json.object();
+        if (update.name() != null) {
+            body.put("name", update.name());
+        }
+        if (update.description() != null) {
+            body.put("description", update.description());
+        }
+        if (update.disabled() != null) {
+            body.put("isDisabled", update.disabled());
+        }
+        return key(new ApiCall("update-key", checkId(keyId), "PATCH", "/v1/kms/keys/" + keyId, body, true, true));
+    }
+
+    public KmsKey deleteKey(String keyId) throws KmsException {
+        return key(new ApiCall("delete-key", checkId(keyId), "DELETE", "/v1/kms/keys/" + keyId, null, true, true));
+    }
+
+    // ---- cryptographic operations -------------------------------------------------------
+
+    @Override
+    public byte[] encrypt(String keyId, byte[] plaintext) throws KmsException {
+        checkPayload(plaintext, "plaintext", config.maxPayloadBytes());
+        return keyOp("encrypt", keyId, Json.object().put("plaintext", Json.base64(plaintext))).binary("ciphertext");
+    }
+
+    @Override
+    public byte[] decrypt(String keyId, byte[] ciphertext) throws KmsException {
+        checkPayload(ciphertext, "ciphertext", Integer.MAX_VALUE);
+        return keyOp("decrypt", keyId, Json.object().put("ciphertext", Json.base64(ciphertext))).binary("plaintext");
+    }
+
+    @Override
+    public byte[] sign(String keyId, SigningAlgorithm algorithm, byte[] data, boolean isDigest) throws KmsException {
+        Json.Reader r = keyOp("sign", keyId, signingBody(algorithm, data, isDigest));
+        r.expectKeyId("keyId");
+        return r.binary("signature");
+    }
+
+    @Override
+    public boolean verify(String keyId, SigningAlgorithm algorithm, byte[] data, boolean isDigest, byte[] signature)
+            throws KmsException {
+        checkPayload(signature, "signature", Integer.MAX_VALUE);
+        ObjectNode body = signingBody(algorithm, data, isDigest).put("signature", Json.base64(signature));
+        Json.Reader r = keyOp("verify", keyId, body);
+        r.expectKeyId("keyId");
+        return r.bool("signatureValid");
+    }
+
+    @Override
+    public byte[] publicKey(String keyId) throws KmsException {
+        return read(ApiCall.get("public-key", checkId(keyId), "/v1/kms/keys/" + keyId + "/public-key"))
+                .binary("publicKey");
+    }
+
+    @Override
+    public List<String> signingAlgorithms(String keyId) throws KmsException {
+        Json.Reader r = read(ApiCall.get("signing-algorithms", checkId(keyId),
+                "/v1/kms/keys/" + keyId + "/signing-algorithms"));
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : r.array("signingAlgorithms")) {
+            if (!n.isTextual()) {
+                throw r.malformed("an element of 'signingAlgorithms' is not a string");
+            }
+            names.add(n.textValue());
+        }
+        return List.copyOf(names);
+    }
+
+    @Override
+    public byte[] generateMac(String keyId, byte[] data) throws KmsException {
+        checkPayload(data, "data", config.maxPayloadBytes());
+        Json.Reader r = keyOp("generate-mac", keyId, Json.object().put("data", Json.base64(data)));
+        r.expectKeyId("keyId");
+        return r.binary("mac");
+    }
+
+    @Override
+    public boolean verifyMac(String keyId, byte[] data, byte[] mac) throws KmsException {
+        checkPayload(data, "data", config.maxPayloadBytes());
+        checkPayload(mac, "mac", Integer.MAX_VALUE);
+        Json.Reader r = keyOp("verify-mac", keyId,
+                Json.object().put("data", Json.base64(data)).put("mac", Json.base64(mac)));
+        r.expectKeyId("keyId");
+        return r.bool("macValid");
+    }
+
+    // ---- authentication -----------------------------------------------------------------
+
+    /** A Universal Auth login with the given machine identity (independent of this client's own token). */
+    public AuthToken login(String clientId, Secret clientSecret) throws KmsException {
+        requireText(clientId, "clientId");
+        return auth.login(clientId, clientSecret);
+    }
+
+    public AuthToken renewToken(Secret accessToken) throws KmsException {
+        return auth.renew(accessToken);
+    }
+
+    public void revokeToken(Secret accessToken) throws KmsException {
+        auth.revoke(accessToken);
+    }
+
+    /** Revokes the token this client obtained by Universal Auth; a static token is left alone. */
+    public void revokeOwnToken() throws KmsException {
+        if (tokens instanceof UniversalAuthTokenSource) {
+            ((UniversalAuthTokenSource) tokens).revokeCurrent();
+        }
+    }
+
+    /** Releases the connection pool where the JDK allows it (21+); safe to call twice. */
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    @Override
+    public String toString() {
+        return "KmsClient{" + config + "}";
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------
+
+    private Json.Reader read(ApiCall call) throws KmsException {
+        return new Json.Reader(executor.execute(call), call.operation(), call.keyId());
+    }
+
+    private KmsKey key(ApiCall call) throws KmsException {
+        return KmsKey.read(read(call).object("key"));
+    }
+
+    private Json.Reader keyOp(String operation, String keyId, ObjectNode body) throws KmsException {
+        return read(ApiCall.post(operation, checkId(keyId), "/v1/kms/keys/" + keyId + "/" + operation, body));
+    }
+
+    private ObjectNode signingBody(SigningAlgorithm algorithm, byte[] data, boolean isDigest) {
+        if (algorithm == null) {
+            throw new IllegalArgumentException("a signing algorithm is required");
+        }
+        if (isDigest) {
+            if (!algorithm.acceptsDigest()) {
+                throw new IllegalArgumentException(algorithm + " cannot sign a precomputed digest: "
+                        + "Infisical refuses digests for RSA-PSS; send the message itself");
+            }
+            if (data == null || data.length != algorithm.digestLength()) {
+                throw new IllegalArgumentException("a " + algorithm.hashAlgorithm() + " digest has "
+                        + algorithm.digestLength() + " bytes, not " + (data == null ? "null" : data.length));
+            }
+        } else {
+            checkPayload(data, "data", config.maxPayloadBytes());
+        }
+        return Json.object().put("signingAlgorithm", algorithm.wireName()).put("isDigest", isDigest)
+                .put("data", Json.base64(data));
+    }
+
+    private static void checkPayload(byte[] value, String what, int max) {
+        if (value == null || value.length == 0) {
+            throw new IllegalArgumentException("the " + what + " must not be empty: Infisical refuses empty values");
+        }
+        if (value.length > max) {
+            throw new IllegalArgumentException("the " + what + " has " + value.length + " bytes, more than the "
+                    + max + " of infisical.maxPayloadBytes");
+        }
+    }
+
+    private static String checkId(String keyId) {
+        requireText(keyId, "key id");
+        if (!UUID.matcher(keyId).matches()) {
+            throw new IllegalArgumentException("key id '" + keyId + "' is not a UUID");
+        }
+        return keyId;
+    }
+
+    private static void requireText(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

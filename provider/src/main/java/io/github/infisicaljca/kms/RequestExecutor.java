@@ -1,0 +1,119 @@
+package io.github.infisicaljca.kms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs one {@link ApiCall} to completion within its time budget: adds the token, sends,
+ * maps errors, retries what {@link RetryPolicy} allows, and after an authentication refusal
+ * gets one fresh token and tries once more. Every remote call of the client goes through here.
+ */
+final class RequestExecutor {
+    private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
+
+    /** Pauses between attempts; tests substitute one that records instead of sleeping. */
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final HttpTransport transport;
+    private final TokenSource tokens;
+    private final RetryPolicy retry;
+    private final Duration budget;
+    private final Sleeper sleeper;
+
+    RequestExecutor(HttpTransport transport, TokenSource tokens, RetryPolicy retry, Duration budget, Sleeper sleeper) {
+        this.transport = transport;
+        this.tokens = tokens;
+        this.retry = retry;
+        this.budget = budget;
+        this.sleeper = sleeper;
+    }
+
+    /** The JSON object a 2xx answer carries. */
+    JsonNode execute(ApiCall call) throws KmsException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        boolean refreshed = false;
+        int retries = 0;
+        while (true) {
+            String token = call.bearer() ? tokens.token(deadline) : null;
+            long started = System.nanoTime();
+            KmsException failure;
+            try {
+                HttpTransport.Response response = transport.exchange(call, token, deadline);
+                log(call, response.status(), started, retries);
+                if (response.isSuccess()) {
+                    JsonNode body = Json.parseObject(response.body());
+                    if (body == null) {
+                        throw Json.malformed(call.operation(), call.keyId(),
+                                "the body is not a JSON object (HTTP " + response.status() + ")");
+                    }
+                    return body;
+                }
+                failure = ErrorResponses.toException(call, response, redactor());
+            } catch (KmsException e) {
+                if (e.kind() == KmsException.Kind.API || e.kind() == KmsException.Kind.MALFORMED_RESPONSE
+                        || e.kind() == KmsException.Kind.INTERRUPTED) {
+                    throw e;
+                }
+                failure = e;
+            }
+            if (!refreshed && call.bearer() && failure instanceof KmsApiException
+                    && ((KmsApiException) failure).isAuthenticationFailure()) {
+                refreshed = true;
+                String fresh = tokens.refreshAfterRejection(token, deadline);
+                if (fresh != null) {
+                    LOG.log(Level.INFO, "{0} {1}: token refused ({2}); logged in again, retrying once",
+                            call.operation(), safe(call.keyId()), ((KmsApiException) failure).error());
+                    continue;
+                }
+                throw failure;
+            }
+            if (retries >= retry.maxRetries() || !retry.isRetryable(failure, call)) {
+                throw failure;
+            }
+            int attempt = retries;
+            Duration wait = (failure instanceof KmsApiException
+                    ? ((KmsApiException) failure).retryAfter() : Optional.<Duration>empty())
+                    .orElseGet(() -> retry.backoff(attempt));
+            if (System.nanoTime() + wait.toNanos() >= deadline) {
+                LOG.log(Level.WARNING, "{0} {1}: not retrying, a wait of {2} ms would pass the request timeout",
+                        call.operation(), safe(call.keyId()), wait.toMillis());
+                throw failure;
+            }
+            LOG.log(Level.WARNING, "{0} {1}: {2}; retry {3} of {4} in {5} ms", call.operation(), safe(call.keyId()),
+                    failure.getMessage(), retries + 1, retry.maxRetries(), wait.toMillis());
+            pause(call, wait);
+            retries++;
+        }
+    }
+
+    private UnaryOperator<String> redactor() {
+        return tokens == null ? UnaryOperator.identity() : tokens::redact;
+    }
+
+    private void pause(ApiCall call, Duration wait) throws KmsException {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KmsException(KmsException.Kind.INTERRUPTED, call.operation(), call.keyId(),
+                    "interrupted while waiting to retry", e);
+        }
+    }
+
+    private static void log(ApiCall call, int status, long startedNanos, int retries) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "{0} {1} {2} -> HTTP {3} in {4} ms (attempt {5})", call.operation(), call.method(),
+                    call.path(), status, (System.nanoTime() - startedNanos) / 1_000_000, retries + 1);
+        }
+    }
+
+    private static String safe(String keyId) {
+        return keyId == null ? "" : "key " + keyId;
+    }
+}

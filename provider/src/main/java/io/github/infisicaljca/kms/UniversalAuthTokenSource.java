@@ -1,0 +1,199 @@
+package io.github.infisicaljca.kms;
+
+import io.github.infisicaljca.Secret;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+/**
+ * Universal Auth tokens for a machine identity. Renews a token once two thirds of its TTL
+ * have passed (in the background of the caller that notices, while others keep using the
+ * still-valid token); logs in again once renewal cannot help (past the max TTL, or renewal
+ * refused). A token that is missing, expired or refused by the server is replaced by one
+ * login that every waiting thread shares (single flight).
+ */
+final class UniversalAuthTokenSource implements TokenSource {
+    private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
+    private static final long NEVER = Long.MAX_VALUE;
+
+    /** An immutable view of the current token; replaced whole, compared by identity. */
+    private static final class State {
+        final Secret token;
+        final long renewAt;
+        /** A little before the real expiry: a token is not sent when it may expire in transit. */
+        final long usableUntil;
+        final long expiresAt;
+        final long maxExpiresAt;
+
+        State(Secret token, long renewAt, long usableUntil, long expiresAt, long maxExpiresAt) {
+            this.token = token;
+            this.renewAt = renewAt;
+            this.usableUntil = usableUntil;
+            this.expiresAt = expiresAt;
+            this.maxExpiresAt = maxExpiresAt;
+        }
+    }
+
+    private final AuthApi api;
+    private final String clientId;
+    private final Secret clientSecret;
+    private final LongSupplier nanoClock;
+    private final Object lock = new Object();
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    private volatile State state;
+    private CompletableFuture<State> inFlight; // guarded by lock
+
+    UniversalAuthTokenSource(AuthApi api, String clientId, Secret clientSecret, LongSupplier nanoClock) {
+        this.api = api;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public String token(long deadlineNanos) throws KmsException {
+        State s = state;
+        long now = nanoClock.getAsLong();
+        if (s != null && now < s.renewAt) {
+            return s.token.reveal();
+        }
+        if (s != null && now < s.usableUntil && renewing.compareAndSet(false, true)) {
+            // Time to renew, and the token still works: this caller renews, nobody waits for it.
+            try {
+                shared(s, false, deadlineNanos);
+            } catch (KmsException e) {
+                LOG.log(Level.WARNING, "renewing the Infisical access token failed; the current one stays in use "
+                        + "until it expires: {0}", e.getMessage());
+            } finally {
+                renewing.set(false);
+            }
+            return state.token.reveal();
+        }
+        if (s != null && now < s.usableUntil) {
+            return s.token.reveal();
+        }
+        return shared(s, false, deadlineNanos).token.reveal();
+    }
+
+    @Override
+    public String refreshAfterRejection(String rejected, long deadlineNanos) throws KmsException {
+        State s = state;
+        if (s != null && !s.token.matches(rejected)) {
+            return s.token.reveal(); // someone else already replaced the refused token
+        }
+        return shared(s, true, deadlineNanos).token.reveal();
+    }
+
+    @Override
+    public String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text.replace(clientSecret.reveal(), Secret.MASK);
+        State s = state;
+        return s == null ? out : out.replace(s.token.reveal(), Secret.MASK);
+    }
+
+    /** Revokes the current token, if any; the next call logs in again. */
+    void revokeCurrent() throws KmsException {
+        State s;
+        synchronized (lock) {
+            s = state;
+            state = null;
+        }
+        if (s != null) {
+            api.revoke(s.token);
+        }
+    }
+
+    /**
+     * Replaces {@code seen} once, however many threads ask: the first becomes the leader and
+     * calls the server; the others wait for its result within their own deadlines.
+     */
+    private State shared(State seen, boolean rejected, long deadlineNanos) throws KmsException {
+        CompletableFuture<State> flight;
+        boolean leader = false;
+        synchronized (lock) {
+            if (state != seen) {
+                return state != null ? state : shared(null, rejected, deadlineNanos);
+            }
+            if (inFlight == null) {
+                inFlight = new CompletableFuture<>();
+                leader = true;
+            }
+            flight = inFlight;
+        }
+        if (leader) {
+            try {
+                State fresh = obtain(seen, rejected);
+                synchronized (lock) {
+                    state = fresh;
+                    inFlight = null;
+                }
+                flight.complete(fresh);
+                return fresh;
+            } catch (KmsException | RuntimeException e) {
+                synchronized (lock) {
+                    inFlight = null;
+                }
+                flight.completeExceptionally(e);
+                throw e;
+            }
+        }
+        return await(flight, deadlineNanos);
+    }
+
+    private State obtain(State seen, boolean rejected) throws KmsException {
+        long now = nanoClock.getAsLong();
+        // Renewal helps only a live token whose expiry is not already pinned to its max TTL.
+        boolean renewable = seen != null && !rejected && now < seen.usableUntil && seen.expiresAt < seen.maxExpiresAt;
+        if (renewable) {
+            try {
+                return adopt(api.renew(seen.token), seen.maxExpiresAt);
+            } catch (KmsApiException e) {
+                LOG.log(Level.INFO, "token renewal refused ({0}); logging in again", e.getMessage());
+            }
+        }
+        LOG.log(Level.DEBUG, "logging in to Infisical with Universal Auth as client {0}", clientId);
+        return adopt(api.login(clientId, clientSecret), NEVER);
+    }
+
+    /** @param maxExpiresAt the max-TTL bound carried over from the login, or NEVER after a login */
+    private State adopt(AuthToken t, long maxExpiresAt) {
+        long now = nanoClock.getAsLong();
+        long ttl = t.expiresIn().toNanos();
+        long max = maxExpiresAt != NEVER ? maxExpiresAt
+                : t.maxTtl().isZero() ? NEVER : now + t.maxTtl().toNanos();
+        long expires = ttl == 0 ? NEVER : Math.min(now + ttl, max);
+        long usableUntil = expires == NEVER ? NEVER : expires - Math.min((expires - now) / 10, TimeUnit.SECONDS.toNanos(10));
+        long renewAt = expires == NEVER ? NEVER : now + (expires - now) * 2 / 3;
+        return new State(t.accessToken(), renewAt, usableUntil, expires, max);
+    }
+
+    private static State await(CompletableFuture<State> flight, long deadlineNanos) throws KmsException {
+        try {
+            return flight.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KmsException) {
+                throw (KmsException) e.getCause();
+            }
+            throw new KmsException(KmsException.Kind.IO, "login", null, "login failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KmsException(KmsException.Kind.TIMEOUT, "login", null,
+                    "no token within the request timeout while another thread was logging in", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KmsException(KmsException.Kind.INTERRUPTED, "login", null, "interrupted while waiting for login", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UniversalAuthTokenSource{clientId=" + clientId + ", clientSecret=" + Secret.MASK + "}";
+    }
+}
