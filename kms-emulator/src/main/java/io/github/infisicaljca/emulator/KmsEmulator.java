@@ -1,0 +1,305 @@
+package io.github.infisicaljca.emulator;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An Infisical-KMS-compatible server with real cryptography, on loopback by default. Start one
+ * per test class (or per JVM) and point the client at {@link #url()} with {@link #clientId()}
+ * and {@link #clientSecret()}; seeded keys are ready in {@link #projectId()}.
+ *
+ * <pre>{@code
+ * try (KmsEmulator kms = KmsEmulator.builder().start()) {
+ *     String url = kms.url().toString();
+ *     String signingKey = kms.signingKeyId();
+ * }
+ * }</pre>
+ */
+public final class KmsEmulator implements AutoCloseable {
+    /** Names of the keys seeded into the default project. */
+    public static final String SIGNING_KEY = "signing-key";
+    public static final String EC_SIGNING_KEY = "ec-signing-key";
+    public static final String ENCRYPTION_KEY = "encryption-key";
+    public static final String HMAC_KEY = "hmac-key";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HttpFront front;
+    private final KeyRegistry keys;
+    private final TokenAuthority auth;
+    private final CryptoOperations crypto;
+    private final Faults faults;
+    private final OffsetClock clock;
+    private final Set<String> projects;
+    private final String projectId;
+    private final String clientId;
+    private final String clientSecret;
+    private final URI url;
+
+    private KmsEmulator(Builder b) throws IOException {
+        SecureRandom random = new SecureRandom();
+        this.clock = new OffsetClock();
+        this.projects = ConcurrentHashMap.newKeySet();
+        this.projectId = b.projectId != null ? b.projectId : UUID.randomUUID().toString();
+        projects.add(projectId);
+        this.keys = new KeyRegistry(UUID.randomUUID().toString(), clock);
+        this.auth = new TokenAuthority(clock, random, b.tokenTtl, b.tokenMaxTtl);
+        this.clientId = b.clientId != null ? b.clientId : UUID.randomUUID().toString();
+        this.clientSecret = b.clientSecret != null ? b.clientSecret : auth.randomText(24);
+        auth.addIdentity(clientId, clientSecret);
+        this.crypto = new CryptoOperations(random, b.limits);
+        this.faults = new Faults();
+        this.front = new HttpFront(new KmsApi(keys, auth, crypto, b.profile, projects), faults, b.profile);
+        if (b.seed) {
+            keys.add(projectId, SIGNING_KEY, "seeded RSA_4096 signing key", KeySpec.RSA_4096, crypto.generate(KeySpec.RSA_4096));
+            keys.add(projectId, EC_SIGNING_KEY, "seeded ECC_NIST_P256 signing key", KeySpec.ECC_NIST_P256,
+                    crypto.generate(KeySpec.ECC_NIST_P256));
+            keys.add(projectId, ENCRYPTION_KEY, "seeded aes-256-gcm key", KeySpec.AES_256_GCM,
+                    crypto.generate(KeySpec.AES_256_GCM));
+            keys.add(projectId, HMAC_KEY, "seeded HMAC_SHA_256 key", KeySpec.HMAC_SHA_256,
+                    crypto.generate(KeySpec.HMAC_SHA_256));
+        }
+        AtomicInteger threads = new AtomicInteger();
+        // Direct hand-off to a large pool: injected latency must not queue requests behind each other.
+        this.executor = new ThreadPoolExecutor(4, b.maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "kms-emulator-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 1024);
+        server.createContext("/", front);
+        server.setExecutor(executor);
+        server.start();
+        InetSocketAddress bound = server.getAddress();
+        String host = bound.getAddress().getHostAddress();
+        this.url = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Base URL, without {@code /api}: what {@code infisical.url} takes. */
+    public URI url() {
+        return url;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    public String projectId() {
+        return projectId;
+    }
+
+    /** The id of a seeded key by name (see the constants), or of any key in the default project. */
+    public String keyId(String name) {
+        return keys.byName(projectId, name).id();
+    }
+
+    public String signingKeyId() {
+        return keyId(SIGNING_KEY);
+    }
+
+    public String encryptionKeyId() {
+        return keyId(ENCRYPTION_KEY);
+    }
+
+    /** A ready access token for the default identity, for clients configured with a static token. */
+    public String issueToken() {
+        return auth.issue(clientId);
+    }
+
+    /** Adds another machine identity that can log in. */
+    public void addIdentity(String clientId, String clientSecret) {
+        auth.addIdentity(Objects.requireNonNull(clientId), Objects.requireNonNull(clientSecret));
+    }
+
+    /** Adds another project; keys can then be created in it. */
+    public String addProject() {
+        String id = UUID.randomUUID().toString();
+        projects.add(id);
+        return id;
+    }
+
+    /** Lifetimes of tokens issued from now on (the server's defaults are 30 days each). */
+    public void tokenLifetimes(Duration ttl, Duration maxTtl) {
+        auth.setLifetimes(ttl, maxTtl);
+    }
+
+    /** Moves the emulator's clock forward, so tokens expire without waiting. */
+    public void advanceTime(Duration d) {
+        clock.advance(d);
+    }
+
+    public void payloadLimits(PayloadLimits limits) {
+        crypto.limits(Objects.requireNonNull(limits));
+    }
+
+    /**
+     * Test hook: imports known key material so that known-answer vectors run through the full
+     * HTTP path. {@code material} is a {@link KeyPair} for sign-verify algorithms (RSA 4096 bits,
+     * EC on the named curve) or the raw key bytes for AES and HMAC.
+     *
+     * @return the new key's id
+     */
+    public String importKey(String name, String algorithm, Object material) {
+        KeySpec spec = KeySpec.fromWire(algorithm);
+        if (spec == null) {
+            throw new IllegalArgumentException("unknown key algorithm " + algorithm);
+        }
+        return keys.add(projectId, name, "imported " + algorithm + " key", spec, KeyImport.material(spec, material)).id();
+    }
+
+    /** Adds latency to every request: fixed when min equals max, else uniformly jittered. */
+    public void latency(Duration min, Duration max) {
+        faults.latency(min, max);
+    }
+
+    /**
+     * Injects a fault into requests whose method (null for any) and path (a regex searched in
+     * the path without query, for example {@code /sign$}) match.
+     *
+     * @param times how many requests it hits; negative for every one
+     */
+    public void inject(String method, String pathRegex, Fault fault, int times) {
+        faults.add(method, pathRegex, fault, times);
+    }
+
+    /** Removes every fault and the latency. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** The most recent requests (up to 10,000), oldest first. */
+    public List<RecordedRequest> requests() {
+        return front.requests();
+    }
+
+    public void clearRequests() {
+        front.clearRequests();
+    }
+
+    /** Stops at once; connections in flight are closed. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "KmsEmulator{url=" + url + ", projectId=" + projectId + ", clientId=" + clientId
+                + ", clientSecret=***MASKED***}";
+    }
+
+    /** Options; {@link #start()} validates them and starts the server. */
+    public static final class Builder {
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private int port;
+        private ServerProfile profile = ServerProfile.CURRENT;
+        private PayloadLimits limits = PayloadLimits.LEGACY_4096;
+        private Duration tokenTtl = Duration.ofDays(30);
+        private Duration tokenMaxTtl = Duration.ofDays(30);
+        private boolean seed = true;
+        private int maxThreads = 1024;
+        private String projectId;
+        private String clientId;
+        private String clientSecret;
+
+        private Builder() {
+        }
+
+        /** 0 (the default) picks a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Loopback by default; anything else exposes an unauthenticated-by-TLS test server. */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = Objects.requireNonNull(address);
+            return this;
+        }
+
+        public Builder profile(ServerProfile profile) {
+            this.profile = Objects.requireNonNull(profile);
+            return this;
+        }
+
+        public Builder payloadLimits(PayloadLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        public Builder tokenLifetimes(Duration ttl, Duration maxTtl) {
+            if (ttl.isNegative() || ttl.isZero() || maxTtl.compareTo(ttl) < 0) {
+                throw new IllegalArgumentException("token lifetimes need 0 < ttl <= maxTtl");
+            }
+            this.tokenTtl = ttl;
+            this.tokenMaxTtl = maxTtl;
+            return this;
+        }
+
+        /** Whether to create the seeded keys (an RSA, an EC, an AES and an HMAC key). Default true. */
+        public Builder seedKeys(boolean seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder maxThreads(int maxThreads) {
+            if (maxThreads < 4) {
+                throw new IllegalArgumentException("maxThreads must be at least 4");
+            }
+            this.maxThreads = maxThreads;
+            return this;
+        }
+
+        public Builder projectId(String projectId) {
+            this.projectId = projectId;
+            return this;
+        }
+
+        public Builder credentials(String clientId, String clientSecret) {
+            this.clientId = Objects.requireNonNull(clientId);
+            this.clientSecret = Objects.requireNonNull(clientSecret);
+            return this;
+        }
+
+        public KmsEmulator start() {
+            try {
+                return new KmsEmulator(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the KMS emulator on port " + port, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.github.infisicaljca.emulator;
+
+/**
+ * One request as the emulator received it, for assertions in tests. The bearer token is not
+ * kept, only whether there was one.
+ *
+ * @param path   path and query as sent, for example {@code /api/v1/kms/keys?projectId=...}
+ * @param body   the raw request body (empty for none)
+ * @param status the status answered; 0 when the connection was dropped
+ */
+public record RecordedRequest(String reqId, String method, String path, boolean bearer, String userAgent,
+        String body, int status) {
+
+    /** The path without its query. */
+    public String route() {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+}
