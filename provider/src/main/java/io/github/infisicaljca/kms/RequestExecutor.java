@@ -1,6 +1,7 @@
 package io.github.infisicaljca.kms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.infisicaljca.Secret;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -36,7 +37,14 @@ final class RequestExecutor {
 
     /** The JSON object a 2xx answer carries. */
     JsonNode execute(ApiCall call) throws KmsException {
-        long deadline = System.nanoTime() + budget.toNanos();
+        return execute(call, System.nanoTime() + budget.toNanos());
+    }
+
+    /**
+     * As {@link #execute(ApiCall)}, within a deadline already running: a login or renewal made
+     * on behalf of another call spends that call's budget instead of starting a fresh one.
+     */
+    JsonNode execute(ApiCall call, long deadline) throws KmsException {
         boolean refreshed = false;
         int retries = 0;
         while (true) {
@@ -54,7 +62,7 @@ final class RequestExecutor {
                     }
                     return body;
                 }
-                failure = ErrorResponses.toException(call, response, redactor());
+                failure = ErrorResponses.toException(call, response, redactor(call));
             } catch (KmsException e) {
                 if (e.kind() == KmsException.Kind.API || e.kind() == KmsException.Kind.MALFORMED_RESPONSE
                         || e.kind() == KmsException.Kind.INTERRUPTED) {
@@ -92,8 +100,26 @@ final class RequestExecutor {
         }
     }
 
-    private UnaryOperator<String> redactor() {
-        return tokens == null ? UnaryOperator.identity() : tokens::redact;
+    private UnaryOperator<String> redactor(ApiCall call) {
+        UnaryOperator<String> known = tokens == null ? UnaryOperator.identity() : tokens::redact;
+        return text -> maskSentCredentials(known.apply(text), call);
+    }
+
+    /**
+     * Auth calls carry their credential in the body, and their executor has no token source to
+     * redact with: a server echoing the client secret or token back must not put it in a message.
+     */
+    private static String maskSentCredentials(String text, ApiCall call) {
+        if (text == null || call.body() == null) {
+            return text;
+        }
+        for (String field : new String[] {"clientSecret", "accessToken"}) {
+            JsonNode value = call.body().get(field);
+            if (value != null && value.isTextual() && !value.textValue().isEmpty()) {
+                text = text.replace(value.textValue(), Secret.MASK);
+            }
+        }
+        return text;
     }
 
     private void pause(ApiCall call, Duration wait) throws KmsException {

@@ -3,6 +3,7 @@ package io.github.infisicaljca.kms;
 import io.github.infisicaljca.Secret;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +131,7 @@ final class UniversalAuthTokenSource implements TokenSource {
         }
         if (leader) {
             try {
-                State fresh = obtain(seen, rejected);
+                State fresh = obtain(seen, rejected, deadlineNanos);
                 synchronized (lock) {
                     state = fresh;
                     inFlight = null;
@@ -148,19 +149,20 @@ final class UniversalAuthTokenSource implements TokenSource {
         return await(flight, deadlineNanos);
     }
 
-    private State obtain(State seen, boolean rejected) throws KmsException {
+    /** Spends the leader's own deadline: a login is part of the call that needed it. */
+    private State obtain(State seen, boolean rejected, long deadlineNanos) throws KmsException {
         long now = nanoClock.getAsLong();
         // Renewal helps only a live token whose expiry is not already pinned to its max TTL.
         boolean renewable = seen != null && !rejected && now < seen.usableUntil && seen.expiresAt < seen.maxExpiresAt;
         if (renewable) {
             try {
-                return adopt(api.renew(seen.token), seen.maxExpiresAt);
+                return adopt(api.renew(seen.token, OptionalLong.of(deadlineNanos)), seen.maxExpiresAt);
             } catch (KmsApiException e) {
                 LOG.log(Level.INFO, "token renewal refused ({0}); logging in again", e.getMessage());
             }
         }
         LOG.log(Level.DEBUG, "logging in to Infisical with Universal Auth as client {0}", clientId);
-        return adopt(api.login(clientId, clientSecret), NEVER);
+        return adopt(api.login(clientId, clientSecret, OptionalLong.of(deadlineNanos)), NEVER);
     }
 
     /** @param maxExpiresAt the max-TTL bound carried over from the login, or NEVER after a login */
