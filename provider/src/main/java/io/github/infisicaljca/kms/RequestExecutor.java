@@ -1,9 +1,12 @@
 package io.github.infisicaljca.kms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.infisicaljca.Secret;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -14,6 +17,8 @@ import java.util.function.UnaryOperator;
  */
 final class RequestExecutor {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
+    /** Body fields of the auth calls that hold a secret (Universal Auth login, token renew/revoke). */
+    private static final List<String> SECRET_BODY_FIELDS = List.of("clientSecret", "accessToken");
 
     /** Pauses between attempts; tests substitute one that records instead of sleeping. */
     interface Sleeper {
@@ -54,7 +59,7 @@ final class RequestExecutor {
                     }
                     return body;
                 }
-                failure = ErrorResponses.toException(call, response, redactor());
+                failure = ErrorResponses.toException(call, response, redactor(call));
             } catch (KmsException e) {
                 if (e.kind() == KmsException.Kind.API || e.kind() == KmsException.Kind.MALFORMED_RESPONSE
                         || e.kind() == KmsException.Kind.INTERRUPTED) {
@@ -92,8 +97,27 @@ final class RequestExecutor {
         }
     }
 
-    private UnaryOperator<String> redactor() {
-        return tokens == null ? UnaryOperator.identity() : tokens::redact;
+    private UnaryOperator<String> redactor(ApiCall call) {
+        UnaryOperator<String> known = tokens == null ? UnaryOperator.identity() : tokens::redact;
+        // The auth calls carry their secret in the body (and their executor has no token source):
+        // mask what this call sent, so a server echoing it back cannot leak it into a message.
+        List<String> sent = new ArrayList<>();
+        for (String field : SECRET_BODY_FIELDS) {
+            JsonNode v = call.body() == null ? null : call.body().get(field);
+            if (v != null && v.isTextual() && !v.textValue().isEmpty()) {
+                sent.add(v.textValue());
+            }
+        }
+        if (sent.isEmpty()) {
+            return known;
+        }
+        return text -> {
+            String out = known.apply(text);
+            for (String secret : sent) {
+                out = out == null ? null : out.replace(secret, Secret.MASK);
+            }
+            return out;
+        };
     }
 
     private void pause(ApiCall call, Duration wait) throws KmsException {
