@@ -167,10 +167,10 @@ final class Json {
             return decoded;
         }
 
-        /** Guards against a response meant for another key (a proxy mix-up, a server bug). */
+        /** Guards against a response meant for another key (a proxy mix-up, a server bug); UUIDs ignore case. */
         void expectKeyId(String field) throws KmsException {
             String answered = optionalText(field);
-            if (answered != null && keyId != null && !answered.equals(keyId)) {
+            if (answered != null && keyId != null && !answered.equalsIgnoreCase(keyId)) {
                 throw malformed("the response names key " + answered + " instead of " + keyId);
             }
         }
