@@ -41,7 +41,9 @@ final class ErrorResponses {
             message = excerpt(response.body(), redact);
         }
         return new KmsApiException(call.operation(), call.keyId(), response.status(), error, message, issues, reqId,
-                response.status() == 429 ? RetryPolicy.retryAfter(response.headers(), message).orElse(null) : null);
+                // 429 and 503 are the statuses whose Retry-After (RFC 9110, 10.2.3) says when to come back.
+                response.status() == 429 || response.status() == 503
+                        ? RetryPolicy.retryAfter(response.headers(), message).orElse(null) : null);
     }
 
     private static String issueText(JsonNode issue) {

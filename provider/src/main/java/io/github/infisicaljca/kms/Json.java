@@ -1,6 +1,7 @@
 package io.github.infisicaljca.kms;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,8 @@ import java.util.Base64;
  * binary values as standard base64 with padding, decoded strictly.
  */
 final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -47,12 +49,19 @@ final class Json {
         return Base64.getEncoder().encodeToString(data);
     }
 
-    /** Strict standard base64: the alphabet, padding to a multiple of four, nothing else. */
+    /**
+     * Strict standard base64: the alphabet, padding to a multiple of four, and canonical (the
+     * unused bits of the last character are zero), so one value has exactly one spelling.
+     */
     static byte[] unbase64(String text) {
         if (text.length() % 4 != 0) {
             throw new IllegalArgumentException("length " + text.length() + " is not a multiple of 4");
         }
-        return Base64.getDecoder().decode(text);
+        byte[] decoded = Base64.getDecoder().decode(text);
+        if (!base64(decoded).equals(text)) {
+            throw new IllegalArgumentException("not canonical base64");
+        }
+        return decoded;
     }
 
     static KmsException malformed(String operation, String keyId, String detail) {

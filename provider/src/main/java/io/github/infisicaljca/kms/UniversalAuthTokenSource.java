@@ -47,6 +47,7 @@ final class UniversalAuthTokenSource implements TokenSource {
     private final Object lock = new Object();
     private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile State state;
+    private volatile long nextRenewalAttempt = Long.MIN_VALUE;
     private CompletableFuture<State> inFlight; // guarded by lock
 
     UniversalAuthTokenSource(AuthApi api, String clientId, Secret clientSecret, LongSupplier nanoClock) {
@@ -63,17 +64,19 @@ final class UniversalAuthTokenSource implements TokenSource {
         if (s != null && now < s.renewAt) {
             return s.token.reveal();
         }
-        if (s != null && now < s.usableUntil && renewing.compareAndSet(false, true)) {
+        if (s != null && now < s.usableUntil && now >= nextRenewalAttempt && renewing.compareAndSet(false, true)) {
             // Time to renew, and the token still works: this caller renews, nobody waits for it.
             try {
-                shared(s, false, deadlineNanos);
+                return shared(s, false, deadlineNanos).token.reveal();
             } catch (KmsException e) {
+                // Not again on every call: wait a quarter of the remaining lifetime before the next try.
+                nextRenewalAttempt = now + Math.max((s.usableUntil - now) / 4, TimeUnit.SECONDS.toNanos(1));
                 LOG.log(Level.WARNING, "renewing the Infisical access token failed; the current one stays in use "
                         + "until it expires: {0}", e.getMessage());
+                return s.token.reveal();
             } finally {
                 renewing.set(false);
             }
-            return state.token.reveal();
         }
         if (s != null && now < s.usableUntil) {
             return s.token.reveal();

@@ -161,6 +161,8 @@ class KmsClientWireResponsesTest {
                 bad("/encrypt", "{\"ciphertext\":\"/+++AQID+/A\"}", "'ciphertext'", encrypt),   // truncated
                 bad("/encrypt", "{\"ciphertext\":\"_-__AQID-_A=\"}", "'ciphertext'", encrypt),  // base64url
                 bad("/encrypt", "{\"ciphertext\":\"/+++AQID\\n+/A=\"}", "'ciphertext'", encrypt), // line break
+                bad("/encrypt", "{\"ciphertext\":\"QR==\"}", "'ciphertext'", encrypt),        // non-canonical
+                bad("/encrypt", "{\"ciphertext\":\"" + CIPHERTEXT_B64 + "\"} trailing", "JSON object", encrypt),
                 bad("/encrypt", "{\"cipherText\":\"" + CIPHERTEXT_B64 + "\"}", "'ciphertext'", encrypt),
                 bad("/encrypt", "{\"ciphertext\":12345678}", "'ciphertext'", encrypt),
                 bad("/encrypt", "{\"ciphertext\":[\"" + CIPHERTEXT_B64 + "\"]}", "'ciphertext'", encrypt),

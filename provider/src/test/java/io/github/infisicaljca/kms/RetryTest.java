@@ -191,6 +191,15 @@ class RetryTest {
     }
 
     @Test
+    void retryAfterIsHonouredOn503Too() throws Exception {
+        firstThenOk(ENCRYPT, error(503, "ServiceUnavailable", "maintenance").withHeader("Retry-After", "3"), OK_BODY);
+        try (KmsClient c = client(3)) {
+            assertArrayEquals(CIPHERTEXT, encrypt(c));
+        }
+        assertEquals(List.of(Duration.ofSeconds(3)), sleeper.waits);
+    }
+
+    @Test
     void retryAfterHttpDateIsHonoured() throws Exception {
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(4));
         firstThenOk(ENCRYPT, error(429, "RateLimitExceeded", "Rate limit exceeded").withHeader("Retry-After", date),

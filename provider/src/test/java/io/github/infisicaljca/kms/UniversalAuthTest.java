@@ -190,6 +190,29 @@ class UniversalAuthTest {
     }
 
     @Test
+    void renewalThatCannotReachTheServerIsNotRetriedOnEveryCall() throws Exception {
+        logins();
+        wm.stubFor(post(urlEqualTo(RENEW)).willReturn(aResponse()
+                .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+        kmsAccepts("tok-1");
+        try (KmsClient c = client()) {
+            encrypt(c);
+            clock.advance(Duration.ofSeconds(2010)); // past 2/3 of 3000 s; usable until 2990 s
+            assertArrayEquals(CIPHERTEXT, encrypt(c), "the still-valid token is used when renewal fails");
+            int firstAttempt = requests(RENEW);
+            assertTrue(firstAttempt >= 1);
+            encrypt(c);
+            encrypt(c);
+            assertEquals(firstAttempt, requests(RENEW), "no renewal storm: the next try waits");
+            clock.advance(Duration.ofSeconds(250)); // a quarter of the 980 s that were left
+            encrypt(c);
+            assertEquals(2 * firstAttempt, requests(RENEW));
+        }
+        assertEquals(1, requests(LOGIN));
+        assertEquals(5, kmsRequestsWith("tok-1"));
+    }
+
+    @Test
     void expiredTokenIsReplacedByALoginBeforeTheCall() throws Exception {
         logins();
         wm.stubFor(post(urlEqualTo(RENEW)).willReturn(okJson(tokenJson("renewed", 3000, 86400))));
