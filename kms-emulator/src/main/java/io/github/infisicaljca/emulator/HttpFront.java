@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP side of every request: a request id, the request log, injected latency and faults,
@@ -28,6 +29,8 @@ final class HttpFront implements HttpHandler {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 8 << 20;
     private static final int LOG_CAPACITY = 10_000;
+    private static final Pattern SECRET_FIELDS =
+            Pattern.compile("(\"(?:clientSecret|accessToken)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
 
     private final KmsApi api;
     private final Faults faults;
@@ -50,38 +53,46 @@ final class HttpFront implements HttpHandler {
         logSize.set(0);
     }
 
+    /** An answer ready to send; built first so the request log is complete before the client hears back. */
+    private record Reply(int status, byte[] body, String contentType, String retryAfter) {
+        static Reply json(int status, JsonNode body) throws IOException {
+            return new Reply(status, JSON.writeValueAsBytes(body), "application/json; charset=utf-8", null);
+        }
+    }
+
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         String reqId = "req-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         URI uri = exchange.getRequestURI();
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes(MAX_BODY + 1);
         }
-        int status = 0;
-        try {
-            pause(faults.latency());
-            Fault fault = faults.match(method, uri.getRawPath());
-            if (fault != null && fault.kind == Fault.Kind.DELAY) {
-                pause(fault.duration);
-                fault = null;
-            }
-            if (fault != null && fault.kind == Fault.Kind.DROP_CONNECTION) {
-                // A handler that throws makes the JDK server close the connection unanswered.
-                throw new DroppedConnection();
-            }
-            status = fault != null ? sendFault(exchange, fault, reqId) : sendAnswer(exchange, method, uri, body, reqId);
-        } finally {
-            record(new RecordedRequest(reqId, method, path,
-                    exchange.getRequestHeaders().getFirst("Authorization") != null,
-                    exchange.getRequestHeaders().getFirst("User-Agent"),
-                    new String(body, StandardCharsets.UTF_8), status));
+        pause(faults.latency());
+        Fault fault = faults.match(method, uri.getRawPath());
+        if (fault != null && fault.kind == Fault.Kind.DELAY) {
+            pause(fault.duration);
+            fault = null;
+        }
+        if (fault != null && fault.kind == Fault.Kind.DROP_CONNECTION) {
+            record(exchange, reqId, method, uri, body, 0);
+            // A handler that throws makes the JDK server close the connection unanswered.
+            throw new DroppedConnection();
+        }
+        Reply reply = fault != null ? faultReply(fault, reqId) : answer(exchange, method, uri, body, reqId);
+        record(exchange, reqId, method, uri, body, reply.status());
+        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        if (reply.retryAfter() != null) {
+            exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
+        }
+        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(reply.body());
         }
     }
 
-    private int sendAnswer(HttpExchange exchange, String method, URI uri, byte[] body, String reqId) throws IOException {
+    private Reply answer(HttpExchange exchange, String method, URI uri, byte[] body, String reqId) throws IOException {
         try {
             if (body.length > MAX_BODY) {
                 throw ApiError.badRequest("Request body is too large");
@@ -94,41 +105,40 @@ final class HttpFront implements HttpHandler {
                     throw ApiError.badRequest("Body is not valid JSON");
                 }
             }
-            JsonNode answer = api.route(method, uri, json, exchange.getRequestHeaders().getFirst("Authorization"));
-            return send(exchange, 200, JSON.writeValueAsBytes(answer), null);
+            return Reply.json(200, api.route(method, uri, json, exchange.getRequestHeaders().getFirst("Authorization")));
         } catch (ApiError e) {
-            return send(exchange, e.status, JSON.writeValueAsBytes(errorBody(e, reqId)), null);
+            return Reply.json(e.status, errorBody(e, reqId));
         } catch (RuntimeException e) {
-            return send(exchange, 500, JSON.writeValueAsBytes(errorBody(ApiError.internal(), reqId)), null);
+            return Reply.json(500, errorBody(ApiError.internal(), reqId));
         }
     }
 
-    private int sendFault(HttpExchange exchange, Fault fault, String reqId) throws IOException {
+    private Reply faultReply(Fault fault, String reqId) throws IOException {
         switch (fault.kind) {
             case MALFORMED_BODY:
-                return send(exchange, 200, "{\"this is\": not json".getBytes(StandardCharsets.UTF_8), null);
+                return new Reply(200, "{\"this is\": not json".getBytes(StandardCharsets.UTF_8),
+                        "application/json; charset=utf-8", null);
             case RATE_LIMIT: {
                 long seconds = Math.max(1, fault.duration.toSeconds());
-                ObjectNode e = JSON.createObjectNode().put("statusCode", 429)
-                        .put("message", "Rate limit exceeded. Please try again in " + seconds + " seconds")
-                        .put("error", "RateLimitExceeded");
-                if (profile.requestIds) {
-                    e.put("reqId", reqId);
-                }
-                return send(exchange, 429, JSON.writeValueAsBytes(e), fault.retryAfterHeader ? Long.toString(seconds) : null);
+                ObjectNode e = errorJson(429, "RateLimitExceeded",
+                        "Rate limit exceeded. Please try again in " + seconds + " seconds", reqId);
+                Reply r = Reply.json(429, e);
+                return fault.retryAfterHeader ? new Reply(429, r.body(), r.contentType(), Long.toString(seconds)) : r;
             }
             default:
                 if (fault.body != null) {
-                    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-                    return send(exchange, fault.status, fault.body.getBytes(StandardCharsets.UTF_8), null);
+                    return new Reply(fault.status, fault.body.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8", null);
                 }
-                ObjectNode e = JSON.createObjectNode().put("statusCode", fault.status)
-                        .put("message", "Injected failure").put("error", errorName(fault.status));
-                if (profile.requestIds) {
-                    e.put("reqId", reqId);
-                }
-                return send(exchange, fault.status, JSON.writeValueAsBytes(e), null);
+                return Reply.json(fault.status, errorJson(fault.status, errorName(fault.status), "Injected failure", reqId));
         }
+    }
+
+    private ObjectNode errorJson(int status, String error, String message, String reqId) {
+        ObjectNode e = JSON.createObjectNode().put("statusCode", status).put("message", message).put("error", error);
+        if (profile.requestIds) {
+            e.put("reqId", reqId);
+        }
+        return e;
     }
 
     private ObjectNode errorBody(ApiError e, String reqId) {
@@ -161,22 +171,14 @@ final class HttpFront implements HttpHandler {
         }
     }
 
-    private static int send(HttpExchange exchange, int status, byte[] body, String retryAfter) throws IOException {
-        if (!exchange.getResponseHeaders().containsKey("Content-Type")) {
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    private void record(HttpExchange exchange, String reqId, String method, URI uri, byte[] body, int status) {
+        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (path.startsWith("/api/v1/auth/")) {
+            text = SECRET_FIELDS.matcher(text).replaceAll("$1\"***MASKED***\"");
         }
-        if (retryAfter != null) {
-            exchange.getResponseHeaders().set("Retry-After", retryAfter);
-        }
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-        return status;
-    }
-
-    private void record(RecordedRequest r) {
-        log.addLast(r);
+        log.addLast(new RecordedRequest(reqId, method, path, exchange.getRequestHeaders().getFirst("Authorization") != null,
+                exchange.getRequestHeaders().getFirst("User-Agent"), text, status));
         if (logSize.incrementAndGet() > LOG_CAPACITY) {
             log.pollFirst();
             logSize.decrementAndGet();

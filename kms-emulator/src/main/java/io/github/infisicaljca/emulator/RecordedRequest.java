@@ -2,7 +2,8 @@ package io.github.infisicaljca.emulator;
 
 /**
  * One request as the emulator received it, for assertions in tests. The bearer token is not
- * kept, only whether there was one.
+ * kept, only whether there was one; the client secret and token values in auth bodies are
+ * masked, and {@link #toString()} shows the body's length, not its content.
  *
  * @param path   path and query as sent, for example {@code /api/v1/kms/keys?projectId=...}
  * @param body   the raw request body (empty for none)
@@ -10,6 +11,12 @@ package io.github.infisicaljca.emulator;
  */
 public record RecordedRequest(String reqId, String method, String path, boolean bearer, String userAgent,
         String body, int status) {
+
+    @Override
+    public String toString() {
+        return "RecordedRequest{" + reqId + " " + method + " " + path + " -> " + status + ", bearer=" + bearer
+                + ", body=" + body.length() + " chars}";
+    }
 
     /** The path without its query. */
     public String route() {
