@@ -89,11 +89,11 @@ final class RequestExecutor {
                     ? ((KmsApiException) failure).retryAfter() : Optional.<Duration>empty())
                     .orElseGet(() -> retry.backoff(attempt));
             if (System.nanoTime() + wait.toNanos() >= deadline) {
-                LOG.log(Level.WARNING, "{0} {1}: not retrying, a wait of {2} ms would pass the request timeout",
+                LOG.log(Level.WARNING, "{0} {1}: not retrying, a wait of {2,number,#} ms would pass the request timeout",
                         call.operation(), safe(call.keyId()), wait.toMillis());
                 throw failure;
             }
-            LOG.log(Level.WARNING, "{0} {1}: {2}; retry {3} of {4} in {5} ms", call.operation(), safe(call.keyId()),
+            LOG.log(Level.WARNING, "{0} {1}: {2}; retry {3} of {4} in {5,number,#} ms", call.operation(), safe(call.keyId()),
                     failure.getMessage(), retries + 1, retry.maxRetries(), wait.toMillis());
             pause(call, wait);
             retries++;
@@ -134,7 +134,7 @@ final class RequestExecutor {
 
     private static void log(ApiCall call, int status, long startedNanos, int retries) {
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "{0} {1} {2} -> HTTP {3} in {4} ms (attempt {5})", call.operation(), call.method(),
+            LOG.log(Level.DEBUG, "{0} {1} {2} -> HTTP {3,number,#} in {4,number,#} ms (attempt {5})", call.operation(), call.method(),
                     call.path(), status, (System.nanoTime() - startedNanos) / 1_000_000, retries + 1);
         }
     }
