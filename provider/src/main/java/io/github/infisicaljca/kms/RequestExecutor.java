@@ -62,7 +62,7 @@ final class RequestExecutor {
                     }
                     return body;
                 }
-                failure = ErrorResponses.toException(call, response, redactor(call));
+                failure = ErrorResponses.toException(call, response, redactor(call, token));
             } catch (KmsException e) {
                 if (e.kind() == KmsException.Kind.API || e.kind() == KmsException.Kind.MALFORMED_RESPONSE
                         || e.kind() == KmsException.Kind.INTERRUPTED) {
@@ -100,9 +100,13 @@ final class RequestExecutor {
         }
     }
 
-    private UnaryOperator<String> redactor(ApiCall call) {
+    /** Masks what this client knows to be secret, and the token this very attempt sent. */
+    private UnaryOperator<String> redactor(ApiCall call, String sentToken) {
         UnaryOperator<String> known = tokens == null ? UnaryOperator.identity() : tokens::redact;
-        return text -> maskSentCredentials(known.apply(text), call);
+        return text -> {
+            String out = maskSentCredentials(known.apply(text), call);
+            return out == null || sentToken == null ? out : out.replace(sentToken, Secret.MASK);
+        };
     }
 
     /**
