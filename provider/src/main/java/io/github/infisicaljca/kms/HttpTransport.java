@@ -1,8 +1,8 @@
 package io.github.infisicaljca.kms;
 
 import io.github.infisicaljca.InfisicalConfig;
+import io.github.infisicaljca.Version;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +16,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +34,7 @@ final class HttpTransport {
     /** Far above any legitimate answer (a 1 MiB payload in base64, a page of 100 keys). */
     static final int MAX_RESPONSE_BYTES = 16 << 20;
 
-    static final String USER_AGENT = "infisical-jca/" + version();
+    static final String USER_AGENT = "infisical-jca/" + Version.current();
 
     private final HttpClient client;
     private final URI apiUrl;
@@ -159,21 +158,5 @@ final class HttpTransport {
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a TLS context from infisical.caCertPath", e);
         }
-    }
-
-    private static String version() {
-        try (InputStream in = HttpTransport.class.getResourceAsStream("/io/github/infisicaljca/infisical-jca-version.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                String v = p.getProperty("version");
-                if (v != null && !v.startsWith("${")) {
-                    return v;
-                }
-            }
-        } catch (IOException ignored) {
-            // fall through to "dev"
-        }
-        return "dev";
     }
 }

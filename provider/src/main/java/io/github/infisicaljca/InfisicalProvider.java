@@ -1,0 +1,119 @@
+package io.github.infisicaljca;
+
+import io.github.infisicaljca.jca.KmsBinding;
+import io.github.infisicaljca.jca.ProviderServices;
+import io.github.infisicaljca.kms.KmsClient;
+import java.security.Provider;
+
+/**
+ * The {@code Infisical} JCA provider: Signature and KeyStore services whose keys stay in
+ * Infisical KMS. Register it any of these ways:
+ * <ul>
+ * <li>{@code security.provider.N=io.github.infisicaljca.InfisicalProvider /path/infisical.properties}
+ *     in {@code java.security} (the argument goes to {@link #configure(String)});</li>
+ * <li>{@code Security.addProvider(new InfisicalProvider())} (configuration from system properties
+ *     and environment) or {@code new InfisicalProvider(config)};</li>
+ * <li>{@code jarsigner}/{@code keytool -addprovider Infisical -providerArg /path/infisical.properties}
+ *     (found through {@code META-INF/services/java.security.Provider}).</li>
+ * </ul>
+ * The configuration is resolved once: at construction when given, else on first use. The KMS
+ * client is made once and shared by every service of this instance.
+ */
+public final class InfisicalProvider extends Provider {
+    private static final long serialVersionUID = 1L;
+
+    public static final String NAME = ProviderServices.PROVIDER_NAME;
+
+    private final transient LazyBinding binding;
+
+    /** A provider configured from system properties and environment variables, read on first use. */
+    public InfisicalProvider() {
+        this(new LazyBinding(null));
+    }
+
+    /** A provider with this configuration (the contract's "explicit programmatic config"). */
+    public InfisicalProvider(InfisicalConfig config) {
+        this(new LazyBinding(java.util.Objects.requireNonNull(config, "config")));
+    }
+
+    private InfisicalProvider(LazyBinding binding) {
+        super(NAME, numericVersion(), "Infisical KMS keys through JCA: Signature (RSA, RSA-PSS, ECDSA) and a "
+                + "read-only KeyStore; the private keys never leave Infisical");
+        this.binding = binding;
+        for (Provider.Service s : ProviderServices.all(this, binding::get)) {
+            putService(s);
+        }
+    }
+
+    /**
+     * A new provider configured by {@code argument}: a path to a {@code .properties} file, or
+     * {@code --} followed by the properties text. Explicit values win over system properties
+     * and environment variables.
+     *
+     * @throws InfisicalConfigException (an {@link java.security.InvalidParameterException}) listing
+     *         every problem of the configuration
+     */
+    @Override
+    public Provider configure(String argument) {
+        return new InfisicalProvider(InfisicalConfig.builder().configure(argument).build());
+    }
+
+    /** Whether a usable configuration is present (given, or resolvable from the environment). */
+    @Override
+    public boolean isConfigured() {
+        try {
+            binding.get();
+            return true;
+        } catch (InfisicalConfigException e) {
+            return false;
+        }
+    }
+
+    /** The configuration in use; resolves it now if it was left for first use. */
+    public InfisicalConfig config() {
+        return binding.get().config();
+    }
+
+    @Override
+    public String toString() {
+        return NAME + " provider " + getVersionStr() + (binding.isResolved() ? " " + binding.get().config() : "");
+    }
+
+    private static String numericVersion() {
+        String v = Version.current();
+        int end = 0;
+        while (end < v.length() && (Character.isDigit(v.charAt(end)) || v.charAt(end) == '.')) {
+            end++;
+        }
+        return end == 0 ? "0.0" : v.substring(0, end);
+    }
+
+    /** The configuration and client, made once on first need; a bad configuration fails every use alike. */
+    private static final class LazyBinding {
+        private final InfisicalConfig given;
+        private volatile KmsBinding value;
+
+        LazyBinding(InfisicalConfig given) {
+            this.given = given;
+        }
+
+        boolean isResolved() {
+            return value != null;
+        }
+
+        KmsBinding get() {
+            KmsBinding v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        InfisicalConfig config = given != null ? given : InfisicalConfig.fromEnvironment();
+                        v = new KmsBinding(KmsClient.create(config), config);
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
+    }
+}

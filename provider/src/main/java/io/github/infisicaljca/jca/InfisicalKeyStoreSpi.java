@@ -1,0 +1,221 @@
+package io.github.infisicaljca.jca;
+
+import io.github.infisicaljca.InfisicalKey;
+import io.github.infisicaljca.kms.KmsApiException;
+import io.github.infisicaljca.kms.KmsException;
+import io.github.infisicaljca.kms.KmsKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.KeyStoreException;
+import java.security.KeyStoreSpi;
+import java.security.ProviderException;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The read-only {@code INFISICAL} KeyStore: one entry per key of {@code infisical.projectId},
+ * by name (a key id works too). Signing keys come with a self-signed certificate made by the
+ * key itself. The listing is cached and re-read when older than a minute.
+ */
+final class InfisicalKeyStoreSpi extends KeyStoreSpi {
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+    private static final String READ_ONLY = "the INFISICAL KeyStore is read-only: create, change and delete keys "
+            + "in Infisical itself";
+
+    private final Supplier<KmsBinding> bindingSupplier;
+    private final Map<String, InfisicalKey> handles = new ConcurrentHashMap<>();
+    private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
+    private KmsBinding binding;
+    private KeyListing listing;
+
+    InfisicalKeyStoreSpi(Supplier<KmsBinding> bindingSupplier) {
+        this.bindingSupplier = bindingSupplier;
+    }
+
+    @Override
+    public void engineLoad(InputStream stream, char[] password) throws IOException {
+        if (stream != null) {
+            throw new IOException("the INFISICAL KeyStore has no file: call load(null, null) "
+                    + "(with keytool: -keystore NONE)");
+        }
+        try {
+            binding = bindingSupplier.get();
+        } catch (RuntimeException e) {
+            throw new IOException("the Infisical provider is not configured: " + e.getMessage(), e);
+        }
+        String project = binding.config().projectId().orElseThrow(() -> new IOException(
+                "infisical.projectId (INFISICAL_PROJECT_ID) is not set: the KeyStore lists the keys of one project"));
+        listing = new KeyListing(binding.operations(), project);
+        try {
+            listing.refresh();
+        } catch (KmsException e) {
+            throw new IOException("cannot list the keys of project " + project + ": " + e.getMessage(), e);
+        }
+        handles.clear();
+        certificates.clear();
+    }
+
+    @Override
+    public Key engineGetKey(String alias, char[] password) throws UnrecoverableKeyException {
+        KmsKey key = find(alias);
+        if (key == null) {
+            return null;
+        }
+        try {
+            return handle(key);
+        } catch (KmsException | InvalidKeyException e) {
+            UnrecoverableKeyException u = new UnrecoverableKeyException("cannot make a handle for key " + key.id()
+                    + " (" + key.name() + "): " + e.getMessage());
+            u.initCause(e);
+            throw u;
+        }
+    }
+
+    @Override
+    public Certificate[] engineGetCertificateChain(String alias) {
+        Certificate c = engineGetCertificate(alias);
+        return c == null ? null : new Certificate[] {c};
+    }
+
+    @Override
+    public Certificate engineGetCertificate(String alias) {
+        KmsKey key = find(alias);
+        if (key == null) {
+            return null;
+        }
+        try {
+            InfisicalKey h = handle(key);
+            if (!(h instanceof PrivateKeyHandle)) {
+                return null;
+            }
+            return certificates.computeIfAbsent(key.id(), id -> Certificates.selfSigned((PrivateKeyHandle) h));
+        } catch (KmsException | InvalidKeyException e) {
+            throw new ProviderException("cannot make the certificate of key " + key.id() + " (" + key.name() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Date engineGetCreationDate(String alias) {
+        KmsKey key = find(alias);
+        return key == null || key.createdAt() == null ? null : Date.from(key.createdAt());
+    }
+
+    @Override
+    public Enumeration<String> engineAliases() {
+        return Collections.enumeration(loaded().names());
+    }
+
+    @Override
+    public boolean engineContainsAlias(String alias) {
+        return find(alias) != null;
+    }
+
+    @Override
+    public int engineSize() {
+        return loaded().names().size();
+    }
+
+    @Override
+    public boolean engineIsKeyEntry(String alias) {
+        return find(alias) != null;
+    }
+
+    @Override
+    public boolean engineIsCertificateEntry(String alias) {
+        return false;
+    }
+
+    @Override
+    public String engineGetCertificateAlias(Certificate cert) {
+        for (Map.Entry<String, X509Certificate> e : certificates.entrySet()) {
+            if (e.getValue().equals(cert)) {
+                KmsKey k = loaded().byId(e.getKey());
+                return k == null ? null : k.name();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain) throws KeyStoreException {
+        throw new KeyStoreException(READ_ONLY);
+    }
+
+    @Override
+    public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
+        throw new KeyStoreException(READ_ONLY);
+    }
+
+    @Override
+    public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
+        throw new KeyStoreException(READ_ONLY);
+    }
+
+    @Override
+    public void engineDeleteEntry(String alias) throws KeyStoreException {
+        throw new KeyStoreException(READ_ONLY);
+    }
+
+    @Override
+    public void engineStore(OutputStream stream, char[] password) throws IOException {
+        // KeyStoreSpi.engineStore cannot throw KeyStoreException; IOException is the closest it declares.
+        throw new IOException(READ_ONLY);
+    }
+
+    private KeyListing loaded() {
+        if (listing == null) {
+            // KeyStore itself refuses calls before load(); this guards direct SPI use.
+            throw new IllegalStateException("the INFISICAL KeyStore is not loaded: call load(null, null)");
+        }
+        listing.refreshIfStale();
+        return listing;
+    }
+
+    /** By name first, then by key id: in the listing, else asked of the server (keys of other projects). */
+    private KmsKey find(String alias) {
+        if (alias == null) {
+            return null;
+        }
+        KeyListing l = loaded();
+        KmsKey key = l.byName(alias);
+        if (key != null || !UUID.matcher(alias).matches()) {
+            return key;
+        }
+        key = l.byId(alias);
+        if (key != null) {
+            return key;
+        }
+        try {
+            return binding.operations().getKey(alias);
+        } catch (KmsApiException e) {
+            if (e.isNotFound()) {
+                return null;
+            }
+            throw new ProviderException("cannot look up key " + alias + ": " + e.getMessage(), e);
+        } catch (KmsException e) {
+            throw new ProviderException("cannot look up key " + alias + ": " + e.getMessage(), e);
+        }
+    }
+
+    private InfisicalKey handle(KmsKey key) throws KmsException, InvalidKeyException {
+        InfisicalKey h = handles.get(key.id());
+        if (h == null) {
+            h = KeyHandles.forKey(binding, key);
+            InfisicalKey raced = handles.putIfAbsent(key.id(), h);
+            h = raced != null ? raced : h;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.infisicaljca.jca;
+
+import io.github.infisicaljca.kms.KmsException;
+import io.github.infisicaljca.kms.KmsKey;
+import io.github.infisicaljca.kms.KmsOperations;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A project's keys, read page by page and kept for a minute. A refresh that fails keeps the
+ * previous listing (and logs why) rather than emptying the KeyStore under its users.
+ */
+final class KeyListing {
+    private static final Logger LOG = System.getLogger("io.github.infisicaljca.jca");
+    static final Duration MAX_AGE = Duration.ofMinutes(1);
+
+    private final KmsOperations operations;
+    private final String projectId;
+    private volatile Map<String, KmsKey> byName = Map.of();
+    private volatile Map<String, KmsKey> byId = Map.of();
+    private volatile long loadedAt;
+
+    KeyListing(KmsOperations operations, String projectId) {
+        this.operations = operations;
+        this.projectId = projectId;
+    }
+
+    void refresh() throws KmsException {
+        List<KmsKey> keys = operations.listKeys(projectId);
+        Map<String, KmsKey> names = new TreeMap<>();
+        Map<String, KmsKey> ids = new TreeMap<>();
+        for (KmsKey k : keys) {
+            names.put(k.name(), k);
+            ids.put(k.id().toLowerCase(Locale.ROOT), k);
+        }
+        byName = names;
+        byId = ids;
+        loadedAt = System.nanoTime();
+    }
+
+    void refreshIfStale() {
+        if (System.nanoTime() - loadedAt < MAX_AGE.toNanos()) {
+            return;
+        }
+        try {
+            refresh();
+        } catch (KmsException e) {
+            LOG.log(Level.WARNING, "re-reading the keys of project {0} failed; keeping the previous listing: {1}",
+                    projectId, e.getMessage());
+            loadedAt = System.nanoTime(); // wait a full period before trying again
+        }
+    }
+
+    List<String> names() {
+        return List.copyOf(byName.keySet());
+    }
+
+    KmsKey byName(String name) {
+        return byName.get(name);
+    }
+
+    KmsKey byId(String id) {
+        return byId.get(id.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,223 @@
+package io.github.infisicaljca.jca;
+
+import io.github.infisicaljca.VerifyMode;
+import io.github.infisicaljca.kms.KmsException;
+import io.github.infisicaljca.kms.SigningAlgorithm;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.InvalidParameterException;
+import java.security.PrivateKey;
+import java.security.ProviderException;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.SignatureSpi;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.PSSParameterSpec;
+
+/**
+ * One Signature engine for every name in {@link SignatureScheme}. Signing sends the message
+ * (or, past the payload limit, its digest) to the KMS. Verifying is local with the JDK's
+ * providers (with a handle's cached public key or any standard public key), or remote for a
+ * handle when {@code infisical.verify=remote}.
+ */
+final class KmsSignatureSpi extends SignatureSpi {
+    private enum Mode { NONE, SIGN, VERIFY_LOCAL, VERIFY_REMOTE }
+
+    private final SignatureScheme scheme;
+    private SigningAlgorithm algorithm;
+    private Mode mode = Mode.NONE;
+    private HandleBase handle;
+    private PublicKey localKey;
+    private Signature local;
+    private MessageAccumulator message;
+
+    KmsSignatureSpi(SignatureScheme scheme) {
+        this.scheme = scheme;
+        this.algorithm = scheme.algorithm;
+    }
+
+    @Override
+    protected void engineInitSign(PrivateKey key) throws InvalidKeyException {
+        if (!(key instanceof PrivateKeyHandle)) {
+            throw new InvalidKeyException(scheme.jcaName + " signs only with an Infisical private-key handle (from the "
+                    + "INFISICAL KeyStore), not " + describe(key));
+        }
+        checkKeyType(key);
+        start(Mode.SIGN, (HandleBase) key, null);
+    }
+
+    @Override
+    protected void engineInitSign(PrivateKey key, SecureRandom random) throws InvalidKeyException {
+        engineInitSign(key); // PSS randomness comes from the server
+    }
+
+    @Override
+    protected void engineInitVerify(PublicKey key) throws InvalidKeyException {
+        if (key == null) {
+            throw new InvalidKeyException(scheme.jcaName + ": the public key is null");
+        }
+        checkKeyType(key);
+        if (key instanceof PublicKeyHandle) {
+            PublicKeyHandle h = (PublicKeyHandle) key;
+            boolean remote = h.binding().config().verify() == VerifyMode.REMOTE;
+            start(remote ? Mode.VERIFY_REMOTE : Mode.VERIFY_LOCAL, h, remote ? null : h.jdkPublicKey());
+        } else {
+            start(Mode.VERIFY_LOCAL, null, key);
+        }
+    }
+
+    private void start(Mode newMode, HandleBase newHandle, PublicKey newLocalKey) throws InvalidKeyException {
+        mode = Mode.NONE;
+        handle = newHandle;
+        localKey = newLocalKey;
+        local = null;
+        message = null;
+        if (algorithm == null) {
+            // RSASSA-PSS before setParameter: keep the key; the engine is armed once parameters arrive.
+            mode = newMode;
+            return;
+        }
+        arm(newMode);
+    }
+
+    private void arm(Mode newMode) throws InvalidKeyException {
+        if (newMode == Mode.VERIFY_LOCAL) {
+            local = JdkSignatures.verifier(algorithm, localKey);
+        } else {
+            message = new MessageAccumulator(algorithm, handle.binding().config().maxPayloadBytes());
+        }
+        mode = newMode;
+    }
+
+    @Override
+    protected void engineUpdate(byte b) throws SignatureException {
+        engineUpdate(new byte[] {b}, 0, 1);
+    }
+
+    @Override
+    protected void engineUpdate(byte[] b, int off, int len) throws SignatureException {
+        requireReady();
+        if (mode == Mode.VERIFY_LOCAL) {
+            local.update(b, off, len);
+        } else {
+            message.update(b, off, len);
+        }
+    }
+
+    @Override
+    protected byte[] engineSign() throws SignatureException {
+        requireReady();
+        if (mode != Mode.SIGN) {
+            throw new SignatureException(scheme.jcaName + " was initialised for verification, not signing");
+        }
+        MessageAccumulator.Payload p = message.finish();
+        try {
+            return handle.binding().operations().sign(handle.keyId(), algorithm, p.data(), p.isDigest());
+        } catch (KmsException e) {
+            throw new SignatureException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new SignatureException(scheme.jcaName + " with key " + handle.keyId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected boolean engineVerify(byte[] signature) throws SignatureException {
+        requireReady();
+        if (mode == Mode.SIGN) {
+            throw new SignatureException(scheme.jcaName + " was initialised for signing, not verification");
+        }
+        if (mode == Mode.VERIFY_LOCAL) {
+            return local.verify(signature); // the JDK engine resets itself
+        }
+        MessageAccumulator.Payload p = message.finish();
+        if (signature == null || signature.length == 0) {
+            return false;
+        }
+        try {
+            return handle.binding().operations().verify(handle.keyId(), algorithm, p.data(), p.isDigest(), signature);
+        } catch (KmsException e) {
+            throw new SignatureException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new SignatureException(scheme.jcaName + " with key " + handle.keyId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void engineSetParameter(AlgorithmParameterSpec params) throws InvalidAlgorithmParameterException {
+        SigningAlgorithm chosen = PssParameters.choose(scheme, params);
+        if (chosen == null) {
+            return;
+        }
+        algorithm = chosen;
+        if (mode != Mode.NONE) {
+            try {
+                arm(mode);
+            } catch (InvalidKeyException e) {
+                throw new InvalidAlgorithmParameterException(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    protected AlgorithmParameters engineGetParameters() {
+        if (algorithm == null || algorithm.family() != SigningAlgorithm.Family.RSA_PSS) {
+            return null;
+        }
+        try {
+            AlgorithmParameters ap = AlgorithmParameters.getInstance("RSASSA-PSS");
+            ap.init(SignatureScheme.pssSpec(algorithm));
+            return ap;
+        } catch (GeneralSecurityException e) {
+            throw new ProviderException("the JDK cannot represent RSASSA-PSS parameters", e);
+        }
+    }
+
+    @Override
+    @Deprecated
+    protected void engineSetParameter(String param, Object value) {
+        throw new InvalidParameterException(scheme.jcaName + " has no string-named parameters");
+    }
+
+    @Override
+    @Deprecated
+    protected Object engineGetParameter(String param) {
+        throw new InvalidParameterException(scheme.jcaName + " has no string-named parameters");
+    }
+
+    private void requireReady() throws SignatureException {
+        if (mode == Mode.NONE) {
+            throw new SignatureException(scheme.jcaName + " is not initialised: call initSign or initVerify first");
+        }
+        if (algorithm == null || (local == null && message == null)) {
+            throw new SignatureException("RSASSA-PSS needs its parameters first: call setParameter with a "
+                    + "PSSParameterSpec (MGF1, the same hash, salt = digest length)");
+        }
+    }
+
+    private void checkKeyType(java.security.Key key) throws InvalidKeyException {
+        boolean rsa = key instanceof RSAKey || "RSA".equals(key.getAlgorithm()) || "RSASSA-PSS".equals(key.getAlgorithm());
+        boolean ec = key instanceof ECKey || "EC".equals(key.getAlgorithm());
+        boolean wantRsa = scheme.algorithm == null || SignatureScheme.isRsa(scheme.algorithm);
+        if (wantRsa ? !rsa : !ec) {
+            throw new InvalidKeyException(scheme.jcaName + " needs " + (wantRsa ? "an RSA" : "an EC") + " key, not "
+                    + describe(key));
+        }
+    }
+
+    private static String describe(java.security.Key key) {
+        if (key == null) {
+            return "null";
+        }
+        if (key instanceof HandleBase) {
+            HandleBase h = (HandleBase) key;
+            return "Infisical key " + h.keyId() + " (" + h.metadata().name() + ", " + h.metadata().algorithm() + ")";
+        }
+        return "a " + key.getAlgorithm() + " key of class " + key.getClass().getName();
+    }
+}

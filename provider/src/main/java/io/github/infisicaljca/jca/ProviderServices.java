@@ -1,0 +1,52 @@
+package io.github.infisicaljca.jca;
+
+import java.security.Provider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The services the provider registers. Each is a {@link Provider.Service} that builds its SPI
+ * directly (no reflection), and standard names carry {@code SupportedKeyClasses} so that the
+ * JCA's delayed provider selection sends ordinary keys to the JDK's providers.
+ */
+public final class ProviderServices {
+    public static final String PROVIDER_NAME = "Infisical";
+
+    private static final String HANDLE_CLASSES = "io.github.infisicaljca.InfisicalPrivateKey"
+            + "|io.github.infisicaljca.InfisicalPublicKey";
+
+    private ProviderServices() {
+    }
+
+    /** @param binding the provider's own binding, resolved on first use (the KeyStore needs it) */
+    public static List<Provider.Service> all(Provider provider, Supplier<KmsBinding> binding) {
+        List<Provider.Service> services = new ArrayList<>();
+        for (SignatureScheme s : SignatureScheme.values()) {
+            Map<String, String> attributes = s.standardName ? Map.of("SupportedKeyClasses", HANDLE_CLASSES) : Map.of();
+            services.add(new SpiService(provider, "Signature", s.jcaName, KmsSignatureSpi.class, s.aliases(), attributes,
+                    () -> new KmsSignatureSpi(s)));
+        }
+        services.add(new SpiService(provider, "KeyStore", "INFISICAL", InfisicalKeyStoreSpi.class, List.of(), Map.of(),
+                () -> new InfisicalKeyStoreSpi(binding)));
+        return services;
+    }
+
+    /** A service whose engine is made by a factory, so engines can take constructor arguments. */
+    private static final class SpiService extends Provider.Service {
+        private final Supplier<Object> factory;
+
+        SpiService(Provider provider, String type, String algorithm, Class<?> spiClass, List<String> aliases,
+                Map<String, String> attributes, Supplier<Object> factory) {
+            super(provider, type, algorithm, spiClass.getName(), aliases, attributes);
+            this.factory = factory;
+        }
+
+        @Override
+        public Object newInstance(Object constructorParameter) {
+            // The JCA passes a parameter only for engines like CertStore; ours take none.
+            return factory.get();
+        }
+    }
+}
