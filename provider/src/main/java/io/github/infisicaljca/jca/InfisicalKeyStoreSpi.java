@@ -145,7 +145,11 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
                 return k == null ? null : k.name();
             }
         }
-        return null;
+        // Not made by this instance yet: the serial number names the key, so make that key's
+        // certificate and compare, as KeyStore.getCertificateAlias promises for key entries.
+        String id = Certificates.keyIdOf(cert);
+        KmsKey k = id == null ? null : loaded().byId(id);
+        return k != null && cert.equals(engineGetCertificate(k.name())) ? k.name() : null;
     }
 
     @Override
