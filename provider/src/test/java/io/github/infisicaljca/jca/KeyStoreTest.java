@@ -367,6 +367,19 @@ class KeyStoreTest {
         assertEquals(SEEDED, Collections.list(ks.aliases()));
     }
 
+    @Test
+    void aFailedReloadKeepsThePreviousListing() throws Exception {
+        KeyStore ks = f.keyStore(f.provider());
+        f.kms.inject("GET", "/api/v1/kms/keys$", Fault.status(403), -1);
+        try {
+            assertThrows(IOException.class, () -> ks.load(null, null));
+            assertEquals(SEEDED, Collections.list(ks.aliases()), "not an empty store while the server refuses");
+            assertNotNull(ks.getKey(KmsEmulator.SIGNING_KEY, null));
+        } finally {
+            f.kms.clearFaults();
+        }
+    }
+
     private static List<RecordedRequest> listRequests() {
         List<RecordedRequest> out = new ArrayList<>();
         for (RecordedRequest r : f.kms.requests()) {
