@@ -38,6 +38,18 @@ final class Certificates {
         }
     }
 
+    /** The key id that {@link #selfSigned} puts in the serial number, or null for other certificates. */
+    static String keyIdOf(java.security.cert.Certificate cert) {
+        if (!(cert instanceof X509Certificate)) {
+            return null;
+        }
+        BigInteger serial = ((X509Certificate) cert).getSerialNumber();
+        if (serial.signum() <= 0 || serial.bitLength() > 128) {
+            return null;
+        }
+        return new UUID(serial.shiftRight(64).longValue(), serial.longValue()).toString();
+    }
+
     /** PKCS#1 v1.5 with SHA-256 for RSA; ECDSA with the hash that matches the curve for EC. */
     static SigningAlgorithm algorithmFor(PrivateKeyHandle key) {
         if (!(key instanceof ECKey)) {

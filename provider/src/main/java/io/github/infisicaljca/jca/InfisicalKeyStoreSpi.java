@@ -56,12 +56,14 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
         }
         String project = binding.config().projectId().orElseThrow(() -> new IOException(
                 "infisical.projectId (INFISICAL_PROJECT_ID) is not set: the KeyStore lists the keys of one project"));
-        listing = new KeyListing(binding.operations(), project);
+        KeyListing fresh = new KeyListing(binding.operations(), project);
         try {
-            listing.refresh();
+            fresh.refresh();
         } catch (KmsException e) {
+            // A failed re-load keeps the previous listing (KeyStore stays loaded), never an empty one.
             throw new IOException("cannot list the keys of project " + project + ": " + e.getMessage(), e);
         }
+        listing = fresh;
         handles.clear();
         certificates.clear();
     }
@@ -145,7 +147,11 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
                 return k == null ? null : k.name();
             }
         }
-        return null;
+        // Not made by this instance yet: the serial number names the key, so make that key's
+        // certificate and compare, as KeyStore.getCertificateAlias promises for key entries.
+        String id = Certificates.keyIdOf(cert);
+        KmsKey k = id == null ? null : loaded().byId(id);
+        return k != null && cert.equals(engineGetCertificate(k.name())) ? k.name() : null;
     }
 
     @Override
