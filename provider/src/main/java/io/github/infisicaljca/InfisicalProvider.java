@@ -88,7 +88,10 @@ public final class InfisicalProvider extends Provider {
         return end == 0 ? "0.0" : v.substring(0, end);
     }
 
-    /** The configuration and client, made once on first need; a bad configuration fails every use alike. */
+    /**
+     * The configuration and client, made once on first need. A bad configuration is not kept:
+     * every use fails with its message until the configuration is fixed.
+     */
     private static final class LazyBinding {
         private final InfisicalConfig given;
         private volatile KmsBinding value;

@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.InvalidKeyException;
 import java.security.Key;
+import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
 import java.security.ProviderException;
+import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -82,6 +84,27 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
             u.initCause(e);
             throw u;
         }
+    }
+
+    /**
+     * Entries need no password here (the keys are protected by Infisical, not by the store), so
+     * {@code getEntry(alias, null)} works; the JDK's default would demand one.
+     */
+    @Override
+    public KeyStore.Entry engineGetEntry(String alias, KeyStore.ProtectionParameter protection)
+            throws UnrecoverableEntryException {
+        Key key;
+        try {
+            key = engineGetKey(alias, null);
+        } catch (UnrecoverableKeyException e) {
+            UnrecoverableEntryException u = new UnrecoverableEntryException(e.getMessage());
+            u.initCause(e);
+            throw u;
+        }
+        if (key instanceof PrivateKeyHandle) {
+            return new KeyStore.PrivateKeyEntry((PrivateKeyHandle) key, engineGetCertificateChain(alias));
+        }
+        return key instanceof SecretKeyHandle ? new KeyStore.SecretKeyEntry((SecretKeyHandle) key) : null;
     }
 
     @Override

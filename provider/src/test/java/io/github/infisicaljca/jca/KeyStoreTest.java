@@ -192,6 +192,9 @@ class KeyStoreTest {
         KeyStore.PrivateKeyEntry pe = assertInstanceOf(KeyStore.PrivateKeyEntry.class,
                 ks.getEntry(KmsEmulator.SIGNING_KEY, new KeyStore.PasswordProtection(new char[0])));
         assertEquals(1, pe.getCertificateChain().length);
+        assertInstanceOf(KeyStore.PrivateKeyEntry.class, ks.getEntry(KmsEmulator.SIGNING_KEY, null),
+                "no password is needed: the keys are protected by Infisical");
+        assertNull(ks.getEntry("no-such-key", null));
     }
 
     @Test
