@@ -61,7 +61,7 @@ final class Certificates {
     }
 
     private static byte[] sign(PrivateKeyHandle key, SigningAlgorithm algorithm, byte[] tbs) throws SignatureException {
-        MessageAccumulator m = new MessageAccumulator(algorithm, key.binding().config().maxPayloadBytes());
+        MessageAccumulator m = new MessageAccumulator(algorithm, key.binding().config().maxPayloadBytes(), "sign");
         m.update(tbs, 0, tbs.length);
         MessageAccumulator.Payload p = m.finish();
         try {

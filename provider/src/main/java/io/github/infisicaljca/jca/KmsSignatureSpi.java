@@ -90,7 +90,8 @@ final class KmsSignatureSpi extends SignatureSpi {
         if (newMode == Mode.VERIFY_LOCAL) {
             local = JdkSignatures.verifier(algorithm, localKey);
         } else {
-            message = new MessageAccumulator(algorithm, handle.binding().config().maxPayloadBytes());
+            message = new MessageAccumulator(algorithm, handle.binding().config().maxPayloadBytes(),
+                    newMode == Mode.SIGN ? "sign" : "verify");
         }
         mode = newMode;
     }
@@ -218,6 +219,9 @@ final class KmsSignatureSpi extends SignatureSpi {
             HandleBase h = (HandleBase) key;
             return "Infisical key " + h.keyId() + " (" + h.metadata().name() + ", " + h.metadata().algorithm() + ")";
         }
-        return "a " + key.getAlgorithm() + " key of class " + key.getClass().getName();
+        String alg = key.getAlgorithm();
+        boolean vowel = alg != null && !alg.isEmpty() && "AEIOUaeiou".indexOf(alg.charAt(0)) >= 0
+                || "RSA".equals(alg) || "RSASSA-PSS".equals(alg);
+        return (vowel ? "an " : "a ") + alg + " key of class " + key.getClass().getName();
     }
 }

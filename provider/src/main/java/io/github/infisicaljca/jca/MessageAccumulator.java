@@ -20,15 +20,24 @@ final class MessageAccumulator {
 
     private final SigningAlgorithm algorithm;
     private final int limit;
+    private final String verb;
+    /** Set when a PSS message passed the limit: the message is lost, so nothing more is taken until it ends. */
+    private boolean refused;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private MessageDigest digest;
 
-    MessageAccumulator(SigningAlgorithm algorithm, int limit) {
+    /** @param verb "sign" or "verify", for messages */
+    MessageAccumulator(SigningAlgorithm algorithm, int limit, String verb) {
         this.algorithm = algorithm;
         this.limit = limit;
+        this.verb = verb;
     }
 
     void update(byte[] b, int off, int len) throws SignatureException {
+        if (refused) {
+            throw new SignatureException(algorithm + ": this message was already refused as too long for PSS; "
+                    + "call " + verb + "() or init again to start a new one");
+        }
         if (digest != null) {
             digest.update(b, off, len);
             return;
@@ -39,8 +48,9 @@ final class MessageAccumulator {
         }
         if (!algorithm.acceptsDigest()) {
             reset();
+            refused = true;
             throw new SignatureException(algorithm + ": the message is longer than infisical.maxPayloadBytes (" + limit
-                    + " bytes), and Infisical refuses RSA-PSS over a precomputed digest, so it cannot be signed; "
+                    + " bytes), and Infisical refuses RSA-PSS over a precomputed digest, so it cannot " + verb + " it; "
                     + "use PKCS#1 v1.5 or ECDSA for long messages, or raise infisical.maxPayloadBytes on servers "
                     + "that accept larger payloads");
         }
@@ -53,14 +63,18 @@ final class MessageAccumulator {
     /** The payload, and a fresh start for the next message. */
     Payload finish() throws SignatureException {
         try {
+            if (refused) {
+                throw new SignatureException(algorithm + ": the message was refused as too long for PSS; nothing to "
+                        + verb);
+            }
             if (digest != null) {
                 return new Payload(digest.digest(), true);
             }
             if (buffer.size() == 0) {
                 // The server refuses empty data; an empty message is signed as the digest of nothing.
                 if (!algorithm.acceptsDigest()) {
-                    throw new SignatureException(algorithm + ": cannot sign an empty message: Infisical refuses empty "
-                            + "data, and RSA-PSS cannot be signed over a digest");
+                    throw new SignatureException(algorithm + ": Infisical cannot " + verb + " an empty message: it "
+                            + "refuses empty data, and RSA-PSS cannot be sent as a digest");
                 }
                 return new Payload(newDigest().digest(), true);
             }
@@ -73,6 +87,7 @@ final class MessageAccumulator {
     void reset() {
         buffer.reset();
         digest = null;
+        refused = false;
     }
 
     private MessageDigest newDigest() {

@@ -135,6 +135,9 @@ class SignatureStateTest {
         assertMentions(assertThrows(SignatureException.class, pss::sign), "empty");
         pss.update(new byte[3000]);
         assertThrows(SignatureException.class, () -> pss.update(new byte[2000]));
+        // The refused message is gone: later bytes must not be signed as if they were the whole message.
+        assertMentions(assertThrows(SignatureException.class, () -> pss.update(TWO)), "already refused");
+        assertThrows(SignatureException.class, pss::sign, "sign() ends the refused message");
         pss.update(TWO);
         assertTrue(verifies("SHA256withRSA/PSS", rsa.publicKey(), TWO, pss.sign()));
     }
