@@ -13,9 +13,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param bearer      whether the call carries the access token
  * @param idempotent  whether repeating it after an unknown outcome is harmless; a call that is
  *                    not is retried only when it surely never reached the server
+ * @param max500Retries how often an HTTP 500 may be retried, or -1 for the policy's limit: a
+ *                    decrypt the server refuses with 500 (tampered or foreign ciphertext on 2024
+ *                    servers) will not succeed on the third try
  */
 record ApiCall(String operation, String keyId, String method, String path, JsonNode body,
-        boolean bearer, boolean idempotent) {
+        boolean bearer, boolean idempotent, int max500Retries) {
+
+    ApiCall(String operation, String keyId, String method, String path, JsonNode body, boolean bearer,
+            boolean idempotent) {
+        this(operation, keyId, method, path, body, bearer, idempotent, -1);
+    }
 
     static ApiCall get(String operation, String keyId, String path) {
         return new ApiCall(operation, keyId, "GET", path, null, true, true);
@@ -26,10 +34,14 @@ record ApiCall(String operation, String keyId, String method, String path, JsonN
     }
 
     ApiCall withoutBearer() {
-        return new ApiCall(operation, keyId, method, path, body, false, idempotent);
+        return new ApiCall(operation, keyId, method, path, body, false, idempotent, max500Retries);
     }
 
     ApiCall notIdempotent() {
-        return new ApiCall(operation, keyId, method, path, body, bearer, false);
+        return new ApiCall(operation, keyId, method, path, body, bearer, false, max500Retries);
+    }
+
+    ApiCall limit500Retries(int retries) {
+        return new ApiCall(operation, keyId, method, path, body, bearer, idempotent, retries);
     }
 }

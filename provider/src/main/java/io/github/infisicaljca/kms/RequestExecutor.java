@@ -81,7 +81,7 @@ final class RequestExecutor {
                 }
                 throw failure;
             }
-            if (retries >= retry.maxRetries() || !retry.isRetryable(failure, call)) {
+            if (retries >= retry.maxRetries() || !retry.isRetryable(failure, call, retries)) {
                 throw failure;
             }
             int attempt = retries;

@@ -38,11 +38,15 @@ final class RetryPolicy {
         return maxRetries;
     }
 
-    boolean isRetryable(KmsException failure, ApiCall call) {
+    /** @param retriesSoFar retries already made for this call */
+    boolean isRetryable(KmsException failure, ApiCall call, int retriesSoFar) {
         if (failure instanceof KmsApiException) {
             int status = ((KmsApiException) failure).status();
             if (status == 429) {
                 return true;
+            }
+            if (status == 500 && call.max500Retries() >= 0 && retriesSoFar >= call.max500Retries()) {
+                return false;
             }
             return call.idempotent() && (status == 500 || status == 502 || status == 503 || status == 504);
         }

@@ -191,6 +191,18 @@ class RetryTest {
     }
 
     @Test
+    void aDecryptTheServerRefusesWith500IsRetriedOnceNotMaxRetriesTimes() throws Exception {
+        String decrypt = "/api/v1/kms/keys/" + TestSupport.KEY_ID + "/decrypt";
+        wm.stubFor(post(urlEqualTo(decrypt)).willReturn(error(500, "InternalServerError", "Something went wrong")));
+        try (KmsClient c = client(3)) {
+            KmsApiException e = assertThrows(KmsApiException.class, () -> c.decrypt(TestSupport.KEY_ID, CIPHERTEXT));
+            assertEquals(500, e.status());
+        }
+        assertEquals(2, requests(decrypt));
+        assertEquals(1, sleeper.waits.size());
+    }
+
+    @Test
     void retryAfterIsHonouredOn503Too() throws Exception {
         firstThenOk(ENCRYPT, error(503, "ServiceUnavailable", "maintenance").withHeader("Retry-After", "3"), OK_BODY);
         try (KmsClient c = client(3)) {
