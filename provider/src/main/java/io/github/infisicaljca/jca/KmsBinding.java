@@ -12,6 +12,7 @@ import io.github.infisicaljca.kms.KmsOperations;
 public final class KmsBinding {
     private final KmsOperations operations;
     private final InfisicalConfig config;
+    private final DataKeyCache dataKeys = new DataKeyCache();
 
     public KmsBinding(KmsOperations operations, InfisicalConfig config) {
         this.operations = operations;
@@ -24,6 +25,10 @@ public final class KmsBinding {
 
     public InfisicalConfig config() {
         return config;
+    }
+
+    DataKeyCache dataKeys() {
+        return dataKeys;
     }
 
     @Override

@@ -28,6 +28,13 @@ public final class ProviderServices {
             services.add(new SpiService(provider, "Signature", s.jcaName, KmsSignatureSpi.class, s.aliases(), attributes,
                     () -> new KmsSignatureSpi(s)));
         }
+        Map<String, String> secretHandles = Map.of("SupportedKeyClasses", "io.github.infisicaljca.InfisicalSecretKey");
+        services.add(new SpiService(provider, "Cipher", "INFISICAL-AES", KmsAesCipherSpi.class, List.of("INFISICAL"),
+                secretHandles, KmsAesCipherSpi::new));
+        services.add(new SpiService(provider, "Cipher", "INFISICAL-ENVELOPE", EnvelopeCipherSpi.class, List.of(),
+                secretHandles, EnvelopeCipherSpi::new));
+        services.add(new SpiService(provider, "Mac", "INFISICAL-HMAC", KmsMacSpi.class, List.of(), secretHandles,
+                KmsMacSpi::new));
         services.add(new SpiService(provider, "KeyStore", "INFISICAL", InfisicalKeyStoreSpi.class, List.of(), Map.of(),
                 () -> new InfisicalKeyStoreSpi(binding)));
         return services;

@@ -1,0 +1,95 @@
+package io.github.infisicaljca;
+
+import java.security.spec.AlgorithmParameterSpec;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of {@code INFISICAL-ENVELOPE}, passed to {@code Cipher.init}: the segment size, and
+ * an optional data-key cache for callers that need fewer remote calls. Without one, every
+ * message gets a fresh data key (one remote call to encrypt, one to decrypt).
+ *
+ * <p>With the cache, one data key (and its one wrap call) serves up to {@code maxMessages}
+ * messages within {@code maxAge}; every message still derives its own key from a random
+ * 128-bit salt, so reuse does not weaken the messages. Decryption then remembers unwrapped
+ * data keys for the same age. The cache trades the "one key per message" isolation for speed:
+ * keep it off unless you need it.
+ */
+public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
+    /** 64 KiB segments, no cache. */
+    public static final EnvelopeParameterSpec DEFAULT = builder().build();
+
+    private final int segmentSize;
+    private final int cacheMaxMessages;
+    private final Duration cacheMaxAge;
+
+    private EnvelopeParameterSpec(Builder b) {
+        this.segmentSize = b.segmentSize;
+        this.cacheMaxMessages = b.cacheMaxMessages;
+        this.cacheMaxAge = b.cacheMaxAge;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Plaintext bytes per segment (a power of two from 4 KiB to 16 MiB); memory use is about twice this. */
+    public int segmentSize() {
+        return segmentSize;
+    }
+
+    /** Messages one cached data key may serve; 1 means no cache. */
+    public int cacheMaxMessages() {
+        return cacheMaxMessages;
+    }
+
+    public Duration cacheMaxAge() {
+        return cacheMaxAge;
+    }
+
+    public boolean cacheEnabled() {
+        return cacheMaxMessages > 1;
+    }
+
+    @Override
+    public String toString() {
+        return "EnvelopeParameterSpec{segmentSize=" + segmentSize
+                + (cacheEnabled() ? ", cache=" + cacheMaxMessages + " messages/" + cacheMaxAge : ", no cache") + "}";
+    }
+
+    /** Validates in {@link #build()}. */
+    public static final class Builder {
+        private int segmentSize = 1 << 16;
+        private int cacheMaxMessages = 1;
+        private Duration cacheMaxAge = Duration.ZERO;
+
+        private Builder() {
+        }
+
+        public Builder segmentSize(int bytes) {
+            this.segmentSize = bytes;
+            return this;
+        }
+
+        /** Reuses a data key for up to {@code maxMessages} messages and {@code maxAge}. */
+        public Builder dataKeyCache(int maxMessages, Duration maxAge) {
+            this.cacheMaxMessages = maxMessages;
+            this.cacheMaxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        public EnvelopeParameterSpec build() {
+            if (segmentSize < 4096 || segmentSize > (16 << 20) || Integer.bitCount(segmentSize) != 1) {
+                throw new IllegalArgumentException("the segment size must be a power of two from 4096 to 16777216, not "
+                        + segmentSize);
+            }
+            if (cacheMaxMessages < 1) {
+                throw new IllegalArgumentException("a data key serves at least 1 message, not " + cacheMaxMessages);
+            }
+            if (cacheMaxMessages > 1 && (cacheMaxAge.isNegative() || cacheMaxAge.isZero())) {
+                throw new IllegalArgumentException("a data-key cache needs a positive maximum age");
+            }
+            return new EnvelopeParameterSpec(this);
+        }
+    }
+}

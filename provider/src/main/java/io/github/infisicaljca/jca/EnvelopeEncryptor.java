@@ -1,0 +1,148 @@
+package io.github.infisicaljca.jca;
+
+import io.github.infisicaljca.EnvelopeParameterSpec;
+import io.github.infisicaljca.kms.KmsException;
+import java.io.ByteArrayOutputStream;
+import java.security.GeneralSecurityException;
+import java.security.ProviderException;
+import java.security.SecureRandom;
+import java.util.UUID;
+
+/**
+ * Encrypts one message after another in the envelope format, in constant memory: the header
+ * first, then each full segment as soon as more input shows it is not the last.
+ */
+final class EnvelopeEncryptor {
+    private final SecretKeyHandle key;
+    private final EnvelopeParameterSpec spec;
+    private final SecureRandom random;
+    private final byte[] pending;
+    private final ByteArrayOutputStream userAad = new ByteArrayOutputStream();
+    private int pendingLen;
+    private byte[] header;          // of the current message, null until it starts
+    private boolean headerSent;
+    private byte[] dataKey;
+    private SegmentCipher segments; // null until the first data (the AAD is complete then)
+    private long index;
+
+    EnvelopeEncryptor(SecretKeyHandle key, EnvelopeParameterSpec spec, SecureRandom random) {
+        this.key = key;
+        this.spec = spec;
+        this.random = random;
+        this.pending = new byte[spec.segmentSize()];
+    }
+
+    /** Gets this message's data key (the one remote call) and writes its header. */
+    void start() throws KmsException {
+        if (header != null) {
+            return;
+        }
+        DataKeyCache.DataKey dk = obtainDataKey();
+        byte[] salt = new byte[EnvelopeFormat.SALT];
+        byte[] prefix = new byte[EnvelopeFormat.PREFIX];
+        random.nextBytes(salt);
+        random.nextBytes(prefix);
+        dataKey = dk.plain();
+        header = EnvelopeFormat.header(spec.segmentSize(), UUID.fromString(key.keyId()), dk.wrapped(), salt, prefix);
+        headerSent = false;
+        userAad.reset();
+        segments = null;
+        index = 0;
+        pendingLen = 0;
+    }
+
+    private DataKeyCache.DataKey obtainDataKey() throws KmsException {
+        DataKeyCache cache = key.binding().dataKeys();
+        if (spec.cacheEnabled()) {
+            DataKeyCache.DataKey cached = cache.forEncryption(key.keyId(), spec.cacheMaxMessages(),
+                    spec.cacheMaxAge().toNanos());
+            if (cached != null) {
+                return cached;
+            }
+        }
+        byte[] plain = new byte[EnvelopeFormat.DATA_KEY];
+        random.nextBytes(plain);
+        DataKeyCache.DataKey fresh = new DataKeyCache.DataKey(plain, key.binding().operations().encrypt(key.keyId(), plain));
+        if (fresh.wrapped().length > 0xffff) {
+            throw new ProviderException("the server's wrapped data key is " + fresh.wrapped().length + " bytes; "
+                    + "the envelope header holds at most 65535");
+        }
+        if (spec.cacheEnabled()) {
+            cache.putForEncryption(key.keyId(), fresh);
+        }
+        return fresh;
+    }
+
+    void updateAad(byte[] src, int off, int len) {
+        if (segments != null || pendingLen > 0) {
+            throw new IllegalStateException("INFISICAL-ENVELOPE takes AAD only before the data, as GCM does");
+        }
+        userAad.write(src, off, len);
+    }
+
+    byte[] update(byte[] in, int off, int len) throws KmsException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(len + EnvelopeFormat.TAG + 128);
+        feed(in, off, len, out);
+        return out.toByteArray();
+    }
+
+    byte[] doFinal(byte[] in, int off, int len) throws KmsException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(len + pendingLen + EnvelopeFormat.TAG + 128);
+        feed(in, off, len, out);
+        sealPending(true, out);
+        header = null; // the next message starts with a new data key
+        java.util.Arrays.fill(pending, (byte) 0);
+        return out.toByteArray();
+    }
+
+    private void feed(byte[] in, int off, int len, ByteArrayOutputStream out) throws KmsException {
+        start();
+        if (!headerSent) {
+            out.write(header, 0, header.length);
+            headerSent = true;
+        }
+        if (segments == null) {
+            try {
+                segments = new SegmentCipher(EnvelopeFormat.messageKey(dataKey, saltOf(header)), prefixOf(header),
+                        EnvelopeFormat.aad(header, userAad.toByteArray()));
+            } catch (GeneralSecurityException e) {
+                throw new ProviderException("cannot derive the envelope's message key", e);
+            }
+        }
+        int end = off + len;
+        while (off < end) {
+            if (pendingLen == pending.length) {
+                sealPending(false, out); // more input follows, so this full segment is not the last
+            }
+            int n = Math.min(end - off, pending.length - pendingLen);
+            System.arraycopy(in, off, pending, pendingLen, n);
+            pendingLen += n;
+            off += n;
+        }
+    }
+
+    private void sealPending(boolean last, ByteArrayOutputStream out) {
+        if (index >= EnvelopeFormat.MAX_SEGMENTS) {
+            throw new ProviderException("INFISICAL-ENVELOPE message too long: more than 2^32 segments");
+        }
+        segments.seal(index++, last, pending, 0, pendingLen, out);
+        pendingLen = 0;
+    }
+
+    /** Upper bound of what the next update or doFinal with {@code len} more bytes writes. */
+    int outputSize(int len) {
+        long total = (long) pendingLen + Math.max(0, len);
+        long segs = total / pending.length + 1;
+        long headerBytes = header == null ? EnvelopeFormat.FIXED + 0xffff + EnvelopeFormat.SALT + EnvelopeFormat.PREFIX
+                : headerSent ? 0 : header.length;
+        return (int) Math.min(Integer.MAX_VALUE, headerBytes + total + segs * EnvelopeFormat.TAG);
+    }
+
+    private static byte[] saltOf(byte[] header) {
+        return EnvelopeFormat.parse(header).salt();
+    }
+
+    private static byte[] prefixOf(byte[] header) {
+        return EnvelopeFormat.parse(header).noncePrefix();
+    }
+}
