@@ -6,8 +6,8 @@ import io.github.infisicaljca.kms.KmsClient;
 import java.security.Provider;
 
 /**
- * The {@code Infisical} JCA provider: Signature and KeyStore services whose keys stay in
- * Infisical KMS. Register it any of these ways:
+ * The {@code Infisical} JCA provider: Signature, Cipher, Mac and KeyStore services whose keys
+ * stay in Infisical KMS. Register it any of these ways:
  * <ul>
  * <li>{@code security.provider.N=io.github.infisicaljca.InfisicalProvider /path/infisical.properties}
  *     in {@code java.security} (the argument goes to {@link #configure(String)});</li>
@@ -37,8 +37,9 @@ public final class InfisicalProvider extends Provider {
     }
 
     private InfisicalProvider(LazyBinding binding) {
-        super(NAME, numericVersion(), "Infisical KMS keys through JCA: Signature (RSA, RSA-PSS, ECDSA) and a "
-                + "read-only KeyStore; the private keys never leave Infisical");
+        super(NAME, numericVersion(), "Infisical KMS keys through JCA: Signature (RSA, RSA-PSS, ECDSA), Cipher "
+                + "(INFISICAL-AES, INFISICAL-ENVELOPE), Mac (INFISICAL-HMAC) and a read-only KeyStore; "
+                + "the keys never leave Infisical");
         this.binding = binding;
         for (Provider.Service s : ProviderServices.all(this, binding::get)) {
             putService(s);
