@@ -45,7 +45,6 @@ final class EnvelopeEncryptor {
         dataKey = dk.plain();
         header = EnvelopeFormat.header(spec.segmentSize(), UUID.fromString(key.keyId()), dk.wrapped(), salt, prefix);
         headerSent = false;
-        userAad.reset();
         segments = null;
         index = 0;
         pendingLen = 0;
@@ -91,6 +90,8 @@ final class EnvelopeEncryptor {
         feed(in, off, len, out);
         sealPending(true, out);
         header = null; // the next message starts with a new data key
+        segments = null; // and takes its own AAD first
+        userAad.reset();
         java.util.Arrays.fill(pending, (byte) 0);
         return out.toByteArray();
     }
