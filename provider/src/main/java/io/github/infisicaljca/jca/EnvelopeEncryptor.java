@@ -93,6 +93,9 @@ final class EnvelopeEncryptor {
         segments = null; // and takes its own AAD first
         userAad.reset();
         java.util.Arrays.fill(pending, (byte) 0);
+        if (!spec.cacheEnabled()) {
+            java.util.Arrays.fill(dataKey, (byte) 0); // used once; a cached key lives on in the cache
+        }
         return out.toByteArray();
     }
 
