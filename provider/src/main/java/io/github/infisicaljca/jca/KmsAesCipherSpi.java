@@ -35,6 +35,8 @@ final class KmsAesCipherSpi extends CipherSpi {
     private static final int OVERHEAD_BOUND = 64;
 
     private final ByteArrayOutputStream input = new ByteArrayOutputStream();
+    /** Input seen beyond what any call can take: counted, not kept, and refused at doFinal. */
+    private long overflow;
     private SecretKeyHandle key;
     private int opmode;
 
@@ -79,6 +81,7 @@ final class KmsAesCipherSpi extends CipherSpi {
         this.key = KeyChecks.secretHandle("INFISICAL-AES", key, KeyUsage.ENCRYPT_DECRYPT);
         this.opmode = opmode;
         input.reset();
+        overflow = 0;
     }
 
     @Override
@@ -101,14 +104,22 @@ final class KmsAesCipherSpi extends CipherSpi {
 
     @Override
     protected byte[] engineUpdate(byte[] in, int off, int len) {
-        input.write(in, off, len);
+        buffer(in, off, len);
         return new byte[0];
     }
 
     @Override
     protected int engineUpdate(byte[] in, int off, int len, byte[] out, int outOff) {
-        input.write(in, off, len);
+        buffer(in, off, len);
         return 0;
+    }
+
+    /** Keeps at most one byte more than a call can take, so an oversized stream cannot exhaust memory. */
+    private void buffer(byte[] in, int off, int len) {
+        int room = Math.max(0, key.binding().config().maxPayloadBytes() + 1 - input.size());
+        int kept = Math.min(room, len);
+        input.write(in, off, kept);
+        overflow += len - kept;
     }
 
     @Override
@@ -120,10 +131,16 @@ final class KmsAesCipherSpi extends CipherSpi {
     @Override
     protected byte[] engineDoFinal(byte[] in, int off, int len) throws IllegalBlockSizeException, BadPaddingException {
         if (in != null) {
-            input.write(in, off, len);
+            buffer(in, off, len);
         }
         byte[] data = input.toByteArray();
+        long total = data.length + overflow;
         input.reset();
+        overflow = 0;
+        if (total > data.length) {
+            throw new IllegalBlockSizeException("INFISICAL-AES got " + total + " bytes, more than one call to the KMS takes "
+                    + "(infisical.maxPayloadBytes); use INFISICAL-ENVELOPE for data of any size");
+        }
         return opmode == Cipher.ENCRYPT_MODE ? encrypt(data) : decrypt(data);
     }
 

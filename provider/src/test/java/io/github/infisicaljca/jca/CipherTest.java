@@ -121,6 +121,17 @@ class CipherTest {
         assertThrows(IllegalBlockSizeException.class, () -> c.doFinal(new byte[0]));
         assertEquals(0, f.kms.requests().size(), f.kms.requests().toString());
         assertArrayEquals(new byte[] {7}, decrypt(provider, aes, c.doFinal(new byte[] {7})), "usable after refusals");
+
+        // A stream far past the limit is counted, not kept, and refused whole at doFinal.
+        byte[] chunk = new byte[1 << 20];
+        for (int i = 0; i < 8; i++) {
+            c.update(chunk);
+        }
+        IllegalBlockSizeException stream = assertThrows(IllegalBlockSizeException.class, () -> c.doFinal());
+        assertTrue(stream.getMessage().contains(Long.toString(8L << 20)) && stream.getMessage().contains("INFISICAL-ENVELOPE"),
+                stream.getMessage());
+        assertEquals(0, f.kms.requests().stream().filter(r -> r.route().endsWith("/encrypt")).count() - 1,
+                "only the one small encryption above reached the server");
     }
 
     @Test
