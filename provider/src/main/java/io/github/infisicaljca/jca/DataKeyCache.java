@@ -18,30 +18,30 @@ final class DataKeyCache {
     record DataKey(byte[] plain, byte[] wrapped) {
     }
 
-    private static final class Entry {
+    private static final class CachedKey {
         final DataKey key;
         final long created;
         int uses;
 
-        Entry(DataKey key, long created) {
+        CachedKey(DataKey key, long created) {
             this.key = key;
             this.created = created;
         }
     }
 
-    private final Map<String, Entry> encrypting = new HashMap<>();
-    private final Map<String, Entry> unwrapped = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, CachedKey> encrypting = new HashMap<>();
+    private final Map<String, CachedKey> unwrapped = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, CachedKey> eldest) {
             return size() > MAX_UNWRAPPED;
         }
     };
 
     /** The cached data key for {@code kmsKeyId} if it may serve one more message, counting that use. */
     synchronized DataKey forEncryption(String kmsKeyId, int maxMessages, long maxAgeNanos) {
-        Entry e = encrypting.get(kmsKeyId);
+        CachedKey e = encrypting.get(kmsKeyId);
         if (e == null || e.uses >= maxMessages || System.nanoTime() - e.created >= maxAgeNanos) {
             encrypting.remove(kmsKeyId);
             return null;
@@ -51,14 +51,14 @@ final class DataKeyCache {
     }
 
     synchronized void putForEncryption(String kmsKeyId, DataKey key) {
-        Entry e = new Entry(key, System.nanoTime());
+        CachedKey e = new CachedKey(key, System.nanoTime());
         e.uses = 1;
         encrypting.put(kmsKeyId, e);
     }
 
     synchronized byte[] unwrapped(byte[] wrapped, long maxAgeNanos) {
         String id = Base64.getEncoder().encodeToString(wrapped);
-        Entry e = unwrapped.get(id);
+        CachedKey e = unwrapped.get(id);
         if (e == null || System.nanoTime() - e.created >= maxAgeNanos) {
             unwrapped.remove(id);
             return null;
@@ -67,6 +67,6 @@ final class DataKeyCache {
     }
 
     synchronized void putUnwrapped(byte[] wrapped, byte[] plain) {
-        unwrapped.put(Base64.getEncoder().encodeToString(wrapped), new Entry(new DataKey(plain, wrapped), System.nanoTime()));
+        unwrapped.put(Base64.getEncoder().encodeToString(wrapped), new CachedKey(new DataKey(plain, wrapped), System.nanoTime()));
     }
 }
