@@ -1,8 +1,11 @@
 package io.github.infisicaljca;
 
+import io.github.infisicaljca.jca.KeyHandles;
 import io.github.infisicaljca.jca.KmsBinding;
 import io.github.infisicaljca.jca.ProviderServices;
 import io.github.infisicaljca.kms.KmsClient;
+import io.github.infisicaljca.kms.KmsException;
+import java.security.KeyException;
 import java.security.Provider;
 
 /**
@@ -67,6 +70,23 @@ public final class InfisicalProvider extends Provider {
             return true;
         } catch (InfisicalConfigException e) {
             return false;
+        }
+    }
+
+    /**
+     * A handle to a key by its id, without a KeyStore (and so without {@code infisical.projectId}):
+     * an {@link InfisicalPrivateKey} for a sign-verify key, an {@link InfisicalSecretKey} otherwise.
+     *
+     * @throws KeyException naming the key and the server's answer when it cannot be had
+     */
+    public InfisicalKey key(String keyId) throws KeyException {
+        KmsBinding b = binding.get();
+        try {
+            return KeyHandles.forKey(b, b.operations().getKey(keyId));
+        } catch (KmsException e) {
+            throw new KeyException("cannot get Infisical key " + keyId + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new KeyException(e.getMessage(), e);
         }
     }
 

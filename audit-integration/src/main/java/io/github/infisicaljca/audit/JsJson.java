@@ -3,7 +3,7 @@ package io.github.infisicaljca.audit;
 /**
  * JavaScript's {@code JSON.stringify} of a string, exactly (ECMA-262, QuoteJSONString, as in
  * Node 12+): {@code "} and {@code \} escaped, {@code \b \f \n \r \t} by name, every other code
- * unit below U+0020 as {@code \u00xx} in lower-case hex, lone surrogates as {@code \udxxx}, and
+ * unit below U+0020 as {@code \\u00xx} in lower-case hex, lone surrogates as {@code \\udxxx}, and
  * everything else (U+007F, U+2028/U+2029, non-ASCII, paired surrogates) as it is.
  */
 final class JsJson {

@@ -1,0 +1,89 @@
+package io.github.infisicaljca.audit;
+
+import io.github.infisicaljca.InfisicalPrivateKey;
+import io.github.infisicaljca.kms.SigningAlgorithm;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * KMS signatures through JCA only: {@code Signature} of the Infisical provider, with the
+ * Infisical algorithm name as the JCA name, over the UTF-8 bytes of the hex hash (sent raw,
+ * as the original sends it, so old signatures stay verifiable). Verification goes through the
+ * same provider with the key's public half: local, against the cached public key, unless the
+ * provider is configured for remote verification.
+ */
+public final class KmsEventSigner {
+    private final Provider provider;
+    private final InfisicalPrivateKey key;
+    private final SigningAlgorithm algorithm;
+
+    private KmsEventSigner(Provider provider, InfisicalPrivateKey key, SigningAlgorithm algorithm) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.key = Objects.requireNonNull(key, "key");
+        this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+    }
+
+    /** @param algorithm the Infisical signing algorithm; the original's default is RSASSA_PSS_SHA_256 */
+    public static KmsEventSigner of(Provider provider, InfisicalPrivateKey key, SigningAlgorithm algorithm) {
+        return new KmsEventSigner(provider, key, algorithm);
+    }
+
+    public String algorithm() {
+        return algorithm.wireName();
+    }
+
+    public String keyId() {
+        return key.keyId();
+    }
+
+    public EventSignature sign(String hash) throws AuditCryptoException {
+        try {
+            Signature s = Signature.getInstance(algorithm.wireName(), provider);
+            s.initSign(key);
+            s.update(Utf8.encode(hash));
+            return new EventSignature(Base64.getEncoder().encodeToString(s.sign()), algorithm.wireName());
+        } catch (GeneralSecurityException e) {
+            throw new AuditCryptoException("KMS signing of the event hash with key " + key.keyId() + " failed: "
+                    + e.getMessage(), e, KmsFailures.isUnavailable(e));
+        }
+    }
+
+    /** Verifies a base64 signature made by {@code algorithm} (any Infisical signing algorithm of this key). */
+    public boolean verify(String hash, String signatureBase64, String algorithmName) throws AuditCryptoException {
+        SigningAlgorithm alg = SigningAlgorithm.fromWire(algorithmName).orElse(null);
+        if (alg == null || signatureBase64 == null) {
+            return false;
+        }
+        byte[] sig;
+        try {
+            sig = Base64.getDecoder().decode(signatureBase64);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        try {
+            Signature s = Signature.getInstance(alg.wireName(), provider);
+            PublicKey pub = key.publicKey();
+            s.initVerify(pub);
+            s.update(Utf8.encode(hash));
+            return s.verify(sig);
+        } catch (java.security.InvalidKeyException e) {
+            return false; // an algorithm of another key type (ECDSA on an RSA key) cannot have made it
+        } catch (java.security.SignatureException e) {
+            if (KmsFailures.isUnavailable(e)) {
+                throw new AuditCryptoException("remote verification failed: " + e.getMessage(), e, true);
+            }
+            return false; // a malformed signature is an invalid one
+        } catch (GeneralSecurityException e) {
+            throw new AuditCryptoException("cannot verify with " + alg + ": " + e.getMessage(), e, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KmsEventSigner{key=" + key.keyId() + ", algorithm=" + algorithm + "}";
+    }
+}

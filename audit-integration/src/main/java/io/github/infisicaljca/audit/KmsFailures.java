@@ -1,0 +1,23 @@
+package io.github.infisicaljca.audit;
+
+import io.github.infisicaljca.kms.KmsApiException;
+import io.github.infisicaljca.kms.KmsException;
+
+/** Reads a JCA exception's cause chain for the KMS failure behind it. */
+final class KmsFailures {
+    private KmsFailures() {
+    }
+
+    /** Connection failures, timeouts and HTTP 5xx: the KMS could not be reached. Never a 4xx. */
+    static boolean isUnavailable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof KmsApiException) {
+                return ((KmsApiException) c).isServerError();
+            }
+            if (c instanceof KmsException) {
+                return ((KmsException) c).isTransient();
+            }
+        }
+        return false;
+    }
+}
