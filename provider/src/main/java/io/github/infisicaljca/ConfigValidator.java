@@ -96,15 +96,16 @@ final class ConfigValidator {
             return null;
         }
         if (uri.getHost() == null) {
-            problems.add(Setting.URL.property + " '" + raw + "' has no host name");
+            problems.add(Setting.URL.property + " '" + display(uri) + "' has no host name");
             return null;
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            problems.add(Setting.URL.property + " '" + raw + "' must not have a query or fragment");
+            // The query is not echoed: it is where a careless URL carries a token.
+            problems.add(Setting.URL.property + " '" + display(uri) + "' must not have a query or fragment");
             return null;
         }
         if (scheme.equals("http") && !isLoopback(uri.getHost()) && !allowInsecureHttp) {
-            problems.add(Setting.URL.property + " '" + raw + "' uses plain http:// to a non-loopback host, "
+            problems.add(Setting.URL.property + " '" + display(uri) + "' uses plain http:// to a non-loopback host, "
                     + "which would send tokens and data unencrypted: use https://, or set "
                     + Setting.ALLOW_INSECURE_HTTP.property + "=true if you really mean it");
             return null;
@@ -118,6 +119,13 @@ final class ConfigValidator {
         }
         String port = uri.getPort() == -1 ? "" : ":" + uri.getPort();
         return URI.create(scheme + "://" + uri.getHost() + port + path);
+    }
+
+    /** A URL fit for messages: no user info, query or fragment. */
+    private static String display(URI uri) {
+        return uri.getScheme() + "://" + (uri.getHost() == null ? "" : uri.getHost())
+                + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() != null || uri.getRawFragment() != null ? "?..." : "");
     }
 
     /** Loopback by literal name only: no DNS lookup happens while reading configuration. */

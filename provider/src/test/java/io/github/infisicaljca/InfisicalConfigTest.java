@@ -141,6 +141,13 @@ class InfisicalConfigTest {
     }
 
     @Test
+    void aQueryIsRefusedWithoutEchoingIt() {
+        InfisicalConfigException e = invalid(isolated().url("https://kms.example.com/?token=hunter2").accessToken(TOKEN));
+        assertTrue(e.getMessage().contains("query"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
     void missingUrlAndCredentialsAreReportedTogether() {
         InfisicalConfigException e = invalid(isolated());
         assertEquals(2, e.problems().size(), e.getMessage());
