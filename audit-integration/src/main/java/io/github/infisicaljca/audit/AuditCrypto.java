@@ -21,11 +21,11 @@ public final class AuditCrypto {
     private final Set<String> accepted;
     private final EventEncryption encryption;
 
-    private AuditCrypto(Builder b) {
+    private AuditCrypto(Builder b, Set<String> accepted) {
         this.kms = b.kms;
         this.hmac = b.hmac;
         this.policy = b.policy;
-        this.accepted = Set.copyOf(b.accepted);
+        this.accepted = Set.copyOf(accepted);
         this.encryption = b.encryption;
     }
 
@@ -181,15 +181,17 @@ public final class AuditCrypto {
                 throw new IllegalArgumentException("policy " + policy + " needs an HMAC secret (AUDIT_CRYPTO_SECRET) "
                         + "to fall back to");
             }
-            if (accepted.isEmpty()) {
+            // The defaults go into a copy: the builder may be changed and built again.
+            Set<String> chosen = new LinkedHashSet<>(accepted);
+            if (chosen.isEmpty()) {
                 if (kms != null) {
-                    accepted.add(kms.algorithm());
+                    chosen.add(kms.algorithm());
                 }
                 if (policy != FallbackPolicy.KMS_ONLY) {
-                    accepted.add(EventSignature.HMAC_SHA256);
+                    chosen.add(EventSignature.HMAC_SHA256);
                 }
             }
-            return new AuditCrypto(this);
+            return new AuditCrypto(this, chosen);
         }
     }
 }

@@ -11,6 +11,9 @@ final class KmsFailures {
     /** Connection failures, timeouts and HTTP 5xx: the KMS could not be reached. Never a 4xx. */
     static boolean isUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof javax.crypto.AEADBadTagException) {
+                return false; // the provider's verdict: the ciphertext was refused (a 500 on 2024 servers), not an outage
+            }
             if (c instanceof KmsApiException) {
                 return ((KmsApiException) c).isServerError();
             }
