@@ -91,6 +91,15 @@ public final class AuditCrypto {
 
     /** Recomputes the hash (constant-time compare) and checks the signature. */
     public Verification verify(AuditEvent event) throws AuditCryptoException {
+        try {
+            return verifyFields(event);
+        } catch (IllegalArgumentException e) {
+            // A field of the wrong type or a missing required field: the event is not valid, not an error.
+            return Verification.failed(e.getMessage());
+        }
+    }
+
+    private Verification verifyFields(AuditEvent event) throws AuditCryptoException {
         String hash = event.text(AuditEvent.HASH);
         String signature = event.text(AuditEvent.SIGNATURE);
         String algorithm = event.text(AuditEvent.ALGORITHM);

@@ -38,7 +38,12 @@ public final class AuditEvent {
         try {
             n = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a JSON audit event: " + e.getOriginalMessage());
+            // Jackson's own text may quote the event, which can hold personal data: say only where.
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            String original = e.getOriginalMessage();
+            String kind = original != null && original.startsWith("Duplicate field") ? ": " + original : "";
+            throw new IllegalArgumentException("not a valid JSON audit event" + kind
+                    + (at == null ? "" : " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("an audit event must be a JSON object");

@@ -30,7 +30,7 @@ public final class EventEncryption {
 
     /** Base64 of the ciphertext of the UTF-8 payload. */
     public String encrypt(String payload) throws AuditCryptoException {
-        byte[] data = payload.getBytes(StandardCharsets.UTF_8);
+        byte[] data = Utf8.encode(payload);
         String name = data.length >= 1 && data.length <= directLimit ? "INFISICAL-AES" : "INFISICAL-ENVELOPE";
         try {
             Cipher c = Cipher.getInstance(name, provider);
