@@ -1,0 +1,103 @@
+package io.github.infisicaljca.cli;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tiny option parser: {@code --name VALUE} or {@code --name=VALUE} for the options a command
+ * allows, plus {@code -h}/{@code --help}. Anything else is a usage error.
+ */
+final class Args {
+    private final Map<String, String> values;
+    private final boolean help;
+
+    private Args(Map<String, String> values, boolean help) {
+        this.values = values;
+        this.help = help;
+    }
+
+    /**
+     * @param allowed option names without the leading dashes, each taking one value
+     * @throws CliException (usage) for an unknown option, a missing value, a repeated option or an operand
+     */
+    static Args parse(List<String> args, List<String> allowed) throws CliException {
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean help = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-h") || a.equals("--help")) {
+                help = true;
+                continue;
+            }
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw CliException.usage("unexpected argument '" + a + "'");
+            }
+            int eq = a.indexOf('=');
+            String name = a.substring(2, eq < 0 ? a.length() : eq);
+            if (!allowed.contains(name)) {
+                throw CliException.usage("unknown option --" + name + (allowed.isEmpty() ? ""
+                        : " (options: --" + String.join(", --", allowed) + ")"));
+            }
+            String value;
+            if (eq >= 0) {
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw CliException.usage("option --" + name + " needs a value");
+            }
+            if (value.isEmpty()) {
+                throw CliException.usage("option --" + name + " needs a non-empty value");
+            }
+            if (values.put(name, value) != null) {
+                throw CliException.usage("option --" + name + " is given twice");
+            }
+        }
+        return new Args(values, help);
+    }
+
+    /** The arguments from index {@code from} on. */
+    static List<String> rest(String[] args, int from) {
+        return Arrays.asList(args).subList(Math.min(from, args.length), args.length);
+    }
+
+    boolean help() {
+        return help;
+    }
+
+    String get(String name) {
+        return values.get(name);
+    }
+
+    Path path(String name) throws CliException {
+        String v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            throw CliException.usage("--" + name + ": not a valid path: " + e.getReason());
+        }
+    }
+
+    /** A comma-separated list, entries trimmed, empty entries dropped; {@code null} when the option is absent. */
+    List<String> list(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.infisicaljca.cli;
+
+import io.github.infisicaljca.audit.AuditCrypto;
+import io.github.infisicaljca.audit.AuditCryptoException;
+import io.github.infisicaljca.audit.AuditEvent;
+import io.github.infisicaljca.audit.Verification;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code audit seal} and {@code audit verify}: JSON Lines audit events, streamed one line at a
+ * time (memory does not grow with the input). Blank lines are skipped; line numbers in
+ * messages count every line of the input.
+ */
+final class AuditCommand {
+    static final String USAGE = String.join("\n",
+            "usage: infisical-jca audit seal [--in FILE] [--out FILE]",
+            "       infisical-jca audit verify [--in FILE] [--accept ALG[,ALG]]",
+            "",
+            "seal    reads JSON Lines audit events from stdin (or --in) and writes each one to stdout",
+            "        (or --out) with hash, hashAlgorithm, signature and algorithm added, every other",
+            "        field unchanged. Signs with Infisical KMS when INFISICAL_URL, credentials and",
+            "        KMS_SIGNING_KEY_ID are set (KMS_SIGNING_ALGORITHM, default RSASSA_PSS_SHA_256 for",
+            "        RSA keys, ECDSA_SHA_256 for EC keys), else with HMAC-SHA256 keyed by AUDIT_CRYPTO_SECRET.",
+            "verify  checks every sealed line; exit 0 when all verify, else 1, with each failing line",
+            "        and why on stderr. Accepts the KMS algorithm when the KMS is configured, else",
+            "        HMAC-SHA256; --accept replaces that list (e.g. --accept HMAC-SHA256 to check old",
+            "        HMAC-sealed events, which a KMS-configured verifier refuses by default).",
+            "");
+
+    private AuditCommand() {
+    }
+
+    static int run(List<String> args, CliEnvironment env, InputStream in, PrintStream out, PrintStream err)
+            throws CliException, IOException {
+        if (args.isEmpty()) {
+            throw CliException.usage("audit needs a subcommand: seal or verify\n" + USAGE);
+        }
+        List<String> rest = args.subList(1, args.size());
+        switch (args.get(0)) {
+            case "seal":
+                return seal(Args.parse(rest, List.of("in", "out")), env, in, out, err);
+            case "verify":
+                return verify(Args.parse(rest, List.of("in", "accept")), env, in, out, err);
+            case "help":
+            case "-h":
+            case "--help":
+                out.print(USAGE);
+                return 0;
+            default:
+                throw CliException.usage("unknown audit subcommand '" + args.get(0) + "'\n" + USAGE);
+        }
+    }
+
+    private static int seal(Args a, CliEnvironment env, InputStream in, PrintStream out, PrintStream err)
+            throws CliException, IOException {
+        if (a.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        Path inPath = a.path("in");
+        Path outPath = a.path("out");
+        if (inPath != null && outPath != null && Files.exists(outPath) && Files.isSameFile(inPath, outPath)) {
+            throw CliException.usage("--in and --out are the same file: seal into a new file");
+        }
+        AuditCrypto crypto = env.sealer(); // before any file is opened: a configuration error leaves no empty output
+        int sealed = 0;
+        String algorithm = null;
+        try (LineReader reader = reader(in, inPath); LineWriter writer = writer(out, outPath)) {
+            String line;
+            while ((line = reader.next()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                AuditEvent result;
+                try {
+                    result = crypto.seal(AuditEvent.parse(line));
+                } catch (IllegalArgumentException | AuditCryptoException e) {
+                    throw CliException.failure("line " + reader.lineNumber() + ": cannot seal: " + e.getMessage()
+                            + written(sealed));
+                }
+                writer.write(result.toJson());
+                sealed++;
+                algorithm = result.text(AuditEvent.ALGORITHM);
+            }
+        }
+        err.println("audit seal: " + sealed + " events sealed" + (algorithm == null ? "" : " with " + algorithm));
+        return 0;
+    }
+
+    private static int verify(Args a, CliEnvironment env, InputStream in, PrintStream out, PrintStream err)
+            throws CliException, IOException {
+        if (a.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        AuditCrypto crypto = env.verifier(a.list("accept"));
+        int events = 0;
+        int failed = 0;
+        try (LineReader reader = reader(in, a.path("in"))) {
+            String line;
+            while ((line = reader.next()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                events++;
+                String problem;
+                try {
+                    Verification v = crypto.verify(AuditEvent.parse(line));
+                    problem = v.valid() ? null : v.reason();
+                } catch (IllegalArgumentException e) {
+                    problem = "not a valid audit event: " + e.getMessage();
+                } catch (AuditCryptoException e) {
+                    throw CliException.failure("line " + reader.lineNumber() + ": cannot verify: " + e.getMessage()
+                            + " (stopped after " + (events - 1) + " events, " + failed + " failed)");
+                }
+                if (problem != null) {
+                    failed++;
+                    err.println("line " + reader.lineNumber() + ": " + problem);
+                }
+            }
+        }
+        err.println(events + " events, " + failed + " failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static String written(int sealed) {
+        return sealed == 0 ? "; nothing was written"
+                : "; the " + sealed + " events before it were written, nothing after";
+    }
+
+    private static LineReader reader(InputStream stdin, Path path) throws CliException, IOException {
+        if (path == null) {
+            return new LineReader(stdin);
+        }
+        try {
+            return new LineReader(Files.newInputStream(path));
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("--in " + path + ": no such file");
+        }
+    }
+
+    private static LineWriter writer(PrintStream stdout, Path path) throws CliException, IOException {
+        if (path == null) {
+            return new LineWriter(stdout, false);
+        }
+        try {
+            return new LineWriter(Files.newOutputStream(path), true);
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("--out " + path + ": the directory does not exist");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.github.infisicaljca.cli;
+
+import io.github.infisicaljca.InfisicalConfig;
+import io.github.infisicaljca.InfisicalConfigException;
+import io.github.infisicaljca.InfisicalKey;
+import io.github.infisicaljca.InfisicalPrivateKey;
+import io.github.infisicaljca.InfisicalProvider;
+import io.github.infisicaljca.Secret;
+import io.github.infisicaljca.audit.AuditCrypto;
+import io.github.infisicaljca.audit.EventSignature;
+import io.github.infisicaljca.audit.FallbackPolicy;
+import io.github.infisicaljca.audit.HmacEventSigner;
+import io.github.infisicaljca.audit.KmsEventSigner;
+import io.github.infisicaljca.kms.SigningAlgorithm;
+import java.security.KeyException;
+import java.security.interfaces.ECKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Builds the commands' {@link AuditCrypto} from environment variables (an explicit map, so
+ * tests never read the real environment). KMS signing when {@code INFISICAL_URL}, credentials
+ * and {@code KMS_SIGNING_KEY_ID} are set; else HMAC-SHA256 keyed by {@code AUDIT_CRYPTO_SECRET}.
+ * Messages name variables, never their secret values.
+ */
+final class CliEnvironment {
+    static final String URL = "INFISICAL_URL";
+    static final String ACCESS_TOKEN = "INFISICAL_ACCESS_TOKEN";
+    static final String TOKEN = "INFISICAL_TOKEN";
+    static final String CLIENT_ID = "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID";
+    static final String CLIENT_SECRET = "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET";
+    static final String SIGNING_KEY_ID = "KMS_SIGNING_KEY_ID";
+    static final String SIGNING_ALGORITHM = "KMS_SIGNING_ALGORITHM";
+    static final String AUDIT_SECRET = "AUDIT_CRYPTO_SECRET";
+
+    static final String NO_KEY = "no audit signing key is configured: set " + SIGNING_KEY_ID + " (with " + URL
+            + " and " + ACCESS_TOKEN + ", or " + CLIENT_ID + " and " + CLIENT_SECRET + ") to sign with Infisical KMS, "
+            + "or " + AUDIT_SECRET + " to use HMAC-SHA256";
+
+    private final Map<String, String> env;
+
+    CliEnvironment(Map<String, String> env) {
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    }
+
+    /** For {@code audit seal}: the KMS (policy KMS_ONLY) when configured, else HMAC (HMAC_WHEN_KMS_DISABLED). */
+    AuditCrypto sealer() throws CliException {
+        KmsEventSigner kms = kms();
+        if (kms != null) {
+            return AuditCrypto.builder().kms(kms).policy(FallbackPolicy.KMS_ONLY).build();
+        }
+        HmacEventSigner hmac = hmac();
+        if (hmac == null) {
+            throw CliException.usage(NO_KEY);
+        }
+        return AuditCrypto.builder().hmac(hmac).policy(FallbackPolicy.HMAC_WHEN_KMS_DISABLED).build();
+    }
+
+    /**
+     * For {@code audit verify}: accepts the KMS algorithm when the KMS is configured (never
+     * HMAC-SHA256 then: no downgrade), HMAC-SHA256 when only {@code AUDIT_CRYPTO_SECRET} is set;
+     * {@code accept} (from {@code --accept}) replaces that choice.
+     */
+    AuditCrypto verifier(List<String> accept) throws CliException {
+        KmsEventSigner kms = kms();
+        HmacEventSigner hmac = hmac();
+        if (kms == null && hmac == null) {
+            throw CliException.usage(NO_KEY);
+        }
+        AuditCrypto.Builder b = AuditCrypto.builder().kms(kms).hmac(hmac)
+                .policy(kms != null ? FallbackPolicy.KMS_ONLY : FallbackPolicy.HMAC_WHEN_KMS_DISABLED);
+        if (accept != null) {
+            b.acceptedAlgorithms(accepted(accept, kms != null, hmac != null));
+        }
+        return b.build();
+    }
+
+    private static LinkedHashSet<String> accepted(List<String> names, boolean kms, boolean hmac) throws CliException {
+        if (names.isEmpty()) {
+            throw CliException.usage("--accept needs at least one algorithm");
+        }
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String name : names) {
+            if (name.equals(EventSignature.HMAC_SHA256)) {
+                if (!hmac) {
+                    throw CliException.usage("--accept " + name + " needs " + AUDIT_SECRET + " to check HMAC signatures");
+                }
+            } else if (SigningAlgorithm.fromWire(name).isPresent()) {
+                if (!kms) {
+                    throw CliException.usage("--accept " + name + " needs the KMS signing key: set " + SIGNING_KEY_ID
+                            + ", " + URL + " and credentials");
+                }
+            } else {
+                throw CliException.usage("--accept: unknown algorithm '" + name + "' (known: "
+                        + EventSignature.HMAC_SHA256 + ", " + String.join(", ", wireNames()) + ")");
+            }
+            out.add(name);
+        }
+        return out;
+    }
+
+    /** The KMS signer, {@code null} when {@code KMS_SIGNING_KEY_ID} is not set. */
+    private KmsEventSigner kms() throws CliException {
+        String keyId = value(SIGNING_KEY_ID);
+        if (keyId == null) {
+            return null;
+        }
+        List<String> missing = new ArrayList<>();
+        if (value(URL) == null) {
+            missing.add(URL);
+        }
+        boolean token = value(ACCESS_TOKEN) != null || value(TOKEN) != null;
+        if (!token && (value(CLIENT_ID) == null || value(CLIENT_SECRET) == null)) {
+            missing.add(ACCESS_TOKEN + " (or " + CLIENT_ID + " and " + CLIENT_SECRET + ")");
+        }
+        if (!missing.isEmpty()) {
+            throw CliException.usage(SIGNING_KEY_ID + " is set but " + String.join(" and ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not: set them to sign with Infisical KMS, or unset "
+                    + SIGNING_KEY_ID + " to use " + AUDIT_SECRET);
+        }
+        InfisicalConfig config;
+        try {
+            config = InfisicalConfig.builder().environment(env).systemProperties(new Properties()).build();
+        } catch (InfisicalConfigException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        InfisicalProvider provider = new InfisicalProvider(config);
+        InfisicalKey key;
+        try {
+            key = provider.key(keyId);
+        } catch (KeyException e) {
+            throw CliException.failure(SIGNING_KEY_ID + ": " + e.getMessage(), e);
+        }
+        if (!(key instanceof InfisicalPrivateKey)) {
+            throw CliException.usage(SIGNING_KEY_ID + " " + keyId + " is not a sign-verify key (it is a "
+                    + key.kmsAlgorithm() + " key)");
+        }
+        return KmsEventSigner.of(provider, (InfisicalPrivateKey) key, algorithm(key));
+    }
+
+    /** {@code KMS_SIGNING_ALGORITHM}, else RSASSA_PSS_SHA_256 for RSA keys and ECDSA_SHA_256 for EC keys. */
+    private SigningAlgorithm algorithm(InfisicalKey key) throws CliException {
+        boolean ec = key instanceof ECKey;
+        String name = value(SIGNING_ALGORITHM);
+        if (name == null) {
+            return ec ? SigningAlgorithm.ECDSA_SHA_256 : SigningAlgorithm.RSASSA_PSS_SHA_256;
+        }
+        SigningAlgorithm alg = SigningAlgorithm.fromWire(name).orElse(null);
+        if (alg == null) {
+            throw CliException.usage(SIGNING_ALGORITHM + " '" + name + "' is not an Infisical signing algorithm (known: "
+                    + String.join(", ", wireNames()) + ")");
+        }
+        if ((alg.family() == SigningAlgorithm.Family.ECDSA) != ec) {
+            throw CliException.usage(SIGNING_ALGORITHM + " " + alg.wireName() + " does not fit key " + key.keyId()
+                    + " (" + key.kmsAlgorithm() + ")");
+        }
+        return alg;
+    }
+
+    private HmacEventSigner hmac() {
+        String secret = env.get(AUDIT_SECRET);
+        return secret == null || secret.isBlank() ? null : HmacEventSigner.of(Secret.of(secret));
+    }
+
+    /** A trimmed value; {@code null} when unset or blank. */
+    private String value(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static List<String> wireNames() {
+        return Arrays.stream(SigningAlgorithm.values()).map(SigningAlgorithm::wireName).toList();
+    }
+}

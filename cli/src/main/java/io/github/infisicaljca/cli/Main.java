@@ -1,0 +1,118 @@
+package io.github.infisicaljca.cli;
+
+import io.github.infisicaljca.Version;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./infisical-jca}: the command line. {@link #run} is the whole program, with the
+ * environment and the streams passed in, so tests never touch the real ones.
+ * Exit status: 0 success, 1 failure (invalid input, failed verification, KMS error),
+ * 2 usage or configuration error.
+ */
+public final class Main {
+    /** A command of the contract; those not {@code available} are listed as coming. */
+    private record Command(String name, String synopsis, String summary, boolean available) {
+    }
+
+    private static final List<Command> COMMANDS = List.of(
+            new Command("demo", "demo", "a tour on the embedded KMS emulator", false),
+            new Command("dev-server", "dev-server [--port N]", "run the KMS emulator, print export lines",
+                    false),
+            new Command("doctor", "doctor", "check config, reachability, auth, key access, latency", false),
+            new Command("keys", "keys", "list the project's keys: name, id, usage, algorithm", false),
+            new Command("sign", "sign --key K [--alg A]", "sign stdin (or --in) to stdout (or --out)", false),
+            new Command("verify", "verify --key K --signature FILE [--alg A]", "verify a signature; exit 0 valid, 1 not",
+                    false),
+            new Command("encrypt", "encrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", false),
+            new Command("decrypt", "decrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", false),
+            new Command("bench", "bench [--quick]", "run the benchmarks (benchmarks/target/bench.json)", false),
+            new Command("audit", "audit seal [--in FILE] [--out FILE]", "seal JSON Lines audit events", true),
+            new Command("audit", "audit verify [--in FILE] [--accept ALG[,ALG]]",
+                    "verify sealed events; exit 0 when all verify, else 1", true));
+
+    private static final String[][] CONFIGURATION = {
+        {"INFISICAL_URL", "Infisical server base URL"},
+        {"INFISICAL_ACCESS_TOKEN (or INFISICAL_TOKEN)", "a ready access token, or"},
+        {"INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", "a Universal Auth machine identity"},
+        {"INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "  (wins over a token)"},
+        {"KMS_SIGNING_KEY_ID", "the key that signs audit events"},
+        {"KMS_SIGNING_ALGORITHM", "default RSASSA_PSS_SHA_256 (RSA), ECDSA_SHA_256 (EC)"},
+        {"AUDIT_CRYPTO_SECRET", "HMAC-SHA256 key when no KMS signing key is set"},
+    };
+
+    private static final String HINT = "run 'infisical-jca --help' for the commands";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.in, System.out, System.err));
+    }
+
+    /** Runs one command line and returns its exit status. */
+    static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        try {
+            return dispatch(args, env, in, out, err);
+        } catch (CliException e) {
+            err.println("infisical-jca: " + e.getMessage());
+            if (e.exitCode() == CliException.USAGE && e.getMessage().startsWith("unknown command")) {
+                err.println(HINT);
+            }
+            return e.exitCode();
+        } catch (IOException e) {
+            err.println("infisical-jca: I/O error: " + e);
+            return CliException.FAILURE;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int dispatch(String[] args, Map<String, String> env, InputStream in, PrintStream out,
+            PrintStream err) throws CliException, IOException {
+        if (args.length == 0) {
+            err.print(help());
+            return CliException.USAGE;
+        }
+        String name = args[0];
+        switch (name) {
+            case "help":
+            case "-h":
+            case "--help":
+                out.print(help());
+                return 0;
+            case "audit":
+                return AuditCommand.run(Args.rest(args, 1), new CliEnvironment(env), in, out, err);
+            default:
+                break;
+        }
+        for (Command c : COMMANDS) {
+            if (c.name().equals(name)) {
+                throw CliException.usage("'" + name + "' is not available yet in this version ("
+                        + Version.current() + "); available now: audit seal, audit verify");
+            }
+        }
+        throw CliException.usage("unknown command '" + name + "'");
+    }
+
+    static String help() {
+        StringBuilder b = new StringBuilder();
+        b.append("infisical-jca ").append(Version.current())
+                .append(": Infisical KMS keys through JCA\n\nusage: infisical-jca <command> [options]\n\ncommands:\n");
+        for (Command c : COMMANDS) {
+            b.append(String.format("  %-46s %s%s\n", c.synopsis(), c.summary(), c.available() ? "" : " (coming)"));
+        }
+        b.append("\nconfiguration (environment variables; secrets are never printed):\n");
+        for (String[] row : CONFIGURATION) {
+            b.append(String.format("  %-46s %s\n", row[0], row[1]));
+        }
+        b.append("\nexit status: 0 success; 1 failure (invalid input, failed verification, KMS error);\n")
+                .append("             2 usage or configuration error\n")
+                .append("'infisical-jca audit --help' describes the audit commands.\n");
+        return b.toString();
+    }
+}
