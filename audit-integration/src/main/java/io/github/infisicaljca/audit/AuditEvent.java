@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class AuditEvent {
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)   // one field, one meaning
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // numbers keep their digits
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // numbers keep their digits,
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES) // trailing zeros included
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 

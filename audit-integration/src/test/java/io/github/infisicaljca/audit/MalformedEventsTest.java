@@ -28,6 +28,14 @@ class MalformedEventsTest {
     }
 
     @Test
+    void numbersKeepTheirDigitsThroughASeal() throws Exception {
+        AuditEvent sealed = crypto.seal(AuditEvent.parse("{\"timestamp\":\"t\",\"action\":\"a\",\"status\":\"s\","
+                + "\"amount\":2.50,\"big\":12345678901234567890123,\"exp\":1.0E+3}"));
+        String json = sealed.toJson();
+        assertTrue(json.contains("\"amount\":2.50") && json.contains("\"big\":12345678901234567890123"), json);
+    }
+
+    @Test
     void parseErrorsSayWhereNotWhat() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AuditEvent.parse("{\"principalId\": patient-jane-doe}"));
