@@ -7,15 +7,12 @@ import java.security.AlgorithmParameters;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.Key;
-import java.security.NoSuchAlgorithmException;
 import java.security.ProviderException;
 import java.security.SecureRandom;
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
-import javax.crypto.CipherSpi;
 import javax.crypto.IllegalBlockSizeException;
-import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
 
 /**
@@ -23,27 +20,12 @@ import javax.crypto.ShortBufferException;
  * wrapped by the remote key; any size, one remote call per message, constant memory, AAD
  * supported. The format is {@link EnvelopeFormat}'s. Works with CipherInput/OutputStream.
  */
-final class EnvelopeCipherSpi extends CipherSpi {
+final class EnvelopeCipherSpi extends RemoteCipherSpi {
     private EnvelopeEncryptor encryptor;
     private EnvelopeDecryptor decryptor;
 
-    @Override
-    protected void engineSetMode(String mode) throws NoSuchAlgorithmException {
-        if (!"NONE".equalsIgnoreCase(mode)) {
-            throw new NoSuchAlgorithmException("INFISICAL-ENVELOPE has no modes (got " + mode + ")");
-        }
-    }
-
-    @Override
-    protected void engineSetPadding(String padding) throws NoSuchPaddingException {
-        if (!"NoPadding".equalsIgnoreCase(padding)) {
-            throw new NoSuchPaddingException("INFISICAL-ENVELOPE has no padding (got " + padding + ")");
-        }
-    }
-
-    @Override
-    protected int engineGetBlockSize() {
-        return 0;
+    EnvelopeCipherSpi() {
+        super("INFISICAL-ENVELOPE");
     }
 
     @Override
@@ -52,16 +34,6 @@ final class EnvelopeCipherSpi extends CipherSpi {
             return encryptor.outputSize(inputLen);
         }
         return decryptor == null ? inputLen : decryptor.outputSize(inputLen);
-    }
-
-    @Override
-    protected byte[] engineGetIV() {
-        return null; // per message and per segment, inside the format
-    }
-
-    @Override
-    protected AlgorithmParameters engineGetParameters() {
-        return null;
     }
 
     @Override

@@ -16,9 +16,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
-import javax.crypto.CipherSpi;
 import javax.crypto.IllegalBlockSizeException;
-import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * the ciphertext stays within the server's cap and can be decrypted). The ciphertext is
  * Infisical's, opaque. No AAD: the server has none.
  */
-final class KmsAesCipherSpi extends CipherSpi {
+final class KmsAesCipherSpi extends RemoteCipherSpi {
     /** Bytes Infisical adds today (IV 12, tag 16, "v01" 3). */
     static final int OVERHEAD = 31;
     /** What {@link #engineGetOutputSize} allows on top, for the longer trailers of rotated keys. */
@@ -40,23 +38,8 @@ final class KmsAesCipherSpi extends CipherSpi {
     private SecretKeyHandle key;
     private int opmode;
 
-    @Override
-    protected void engineSetMode(String mode) throws NoSuchAlgorithmException {
-        if (!"NONE".equalsIgnoreCase(mode)) {
-            throw new NoSuchAlgorithmException("INFISICAL-AES has no modes: the KMS chooses AES-GCM itself (got " + mode + ")");
-        }
-    }
-
-    @Override
-    protected void engineSetPadding(String padding) throws NoSuchPaddingException {
-        if (!"NoPadding".equalsIgnoreCase(padding)) {
-            throw new NoSuchPaddingException("INFISICAL-AES has no padding (got " + padding + ")");
-        }
-    }
-
-    @Override
-    protected int engineGetBlockSize() {
-        return 0;
+    KmsAesCipherSpi() {
+        super("INFISICAL-AES");
     }
 
     @Override
@@ -64,16 +47,6 @@ final class KmsAesCipherSpi extends CipherSpi {
         int total = input.size() + Math.max(0, inputLen);
         boolean encrypting = opmode == Cipher.ENCRYPT_MODE || opmode == Cipher.WRAP_MODE;
         return encrypting ? total + OVERHEAD_BOUND : total;
-    }
-
-    @Override
-    protected byte[] engineGetIV() {
-        return null; // the server picks and embeds the IV
-    }
-
-    @Override
-    protected AlgorithmParameters engineGetParameters() {
-        return null;
     }
 
     @Override
