@@ -52,7 +52,12 @@ public final class ProviderServices {
 
         @Override
         public Object newInstance(Object constructorParameter) {
-            // The JCA passes a parameter only for engines like CertStore; ours take none.
+            // The JCA passes a parameter only for engines like CertStore; ours take none, and
+            // refuse one as the JDK's own Service.newInstance does for these engine types.
+            if (constructorParameter != null) {
+                throw new java.security.InvalidParameterException("constructorParameter not used with " + getType()
+                        + " engines");
+            }
             return factory.get();
         }
     }
