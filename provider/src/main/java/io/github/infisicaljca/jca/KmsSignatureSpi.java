@@ -12,7 +12,6 @@ import java.security.PrivateKey;
 import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.SignatureException;
 import java.security.SignatureSpi;
 import java.security.interfaces.ECKey;
@@ -34,7 +33,7 @@ final class KmsSignatureSpi extends SignatureSpi {
     private Mode mode = Mode.NONE;
     private HandleBase handle;
     private PublicKey localKey;
-    private Signature local;
+    private LocalVerifier local;
     private MessageAccumulator message;
 
     KmsSignatureSpi(SignatureScheme scheme) {
@@ -88,7 +87,7 @@ final class KmsSignatureSpi extends SignatureSpi {
 
     private void arm(Mode newMode) throws InvalidKeyException {
         if (newMode == Mode.VERIFY_LOCAL) {
-            local = JdkSignatures.verifier(algorithm, localKey);
+            local = LocalVerifier.of(algorithm, localKey);
         } else {
             message = new MessageAccumulator(algorithm, handle.binding().config().maxPayloadBytes(),
                     newMode == Mode.SIGN ? "sign" : "verify");
@@ -134,7 +133,7 @@ final class KmsSignatureSpi extends SignatureSpi {
             throw new SignatureException(scheme.jcaName + " was initialised for signing, not verification");
         }
         if (mode == Mode.VERIFY_LOCAL) {
-            return local.verify(signature); // the JDK engine resets itself
+            return local.verify(signature); // resets itself, as the JDK engine does
         }
         MessageAccumulator.Payload p = message.finish();
         if (signature == null || signature.length == 0) {
