@@ -16,6 +16,7 @@ final class KeyRegistry {
     private final Map<String, EmulatedKey> keys = new ConcurrentHashMap<>();
     private final String orgId;
     private final Clock clock;
+    private volatile Runnable onChange = () -> { };
 
     KeyRegistry(String orgId, Clock clock) {
         this.orgId = orgId;
@@ -32,7 +33,22 @@ final class KeyRegistry {
         EmulatedKey key = new EmulatedKey(UUID.randomUUID().toString(), orgId, projectId, name, description, false,
                 now, now, 1, spec, material);
         keys.put(key.id(), key);
+        onChange.run();
         return key;
+    }
+
+    /** Puts back a key saved earlier (a restart with a state directory). */
+    synchronized void restore(EmulatedKey key) {
+        keys.put(key.id(), key);
+    }
+
+    /** Called after every change, under the registry's lock (the state file is written there). */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    String orgId() {
+        return orgId;
     }
 
     EmulatedKey get(String id) {
@@ -55,12 +71,14 @@ final class KeyRegistry {
         }
         EmulatedKey updated = k.renamed(name, description, disabled, now());
         keys.put(id, updated);
+        onChange.run();
         return updated;
     }
 
     synchronized EmulatedKey delete(String id) {
         EmulatedKey k = get(id);
         keys.remove(k.id());
+        onChange.run();
         return k;
     }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -72,17 +73,24 @@ public final class KmsEmulator implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         this.clock = new OffsetClock();
         this.projects = ConcurrentHashMap.newKeySet();
-        this.projectId = b.projectId != null ? b.projectId : UUID.randomUUID().toString();
+        StateFile.State saved = b.stateDirectory == null ? null : StateFile.load(b.stateDirectory);
+        this.projectId = saved != null ? saved.projectId() : b.projectId != null ? b.projectId : UUID.randomUUID().toString();
         projects.add(projectId);
-        this.keys = new KeyRegistry(UUID.randomUUID().toString(), clock);
+        this.keys = new KeyRegistry(saved != null ? saved.orgId() : UUID.randomUUID().toString(), clock);
         this.auth = new TokenAuthority(clock, random, b.tokenTtl, b.tokenMaxTtl);
-        this.clientId = b.clientId != null ? b.clientId : UUID.randomUUID().toString();
-        this.clientSecret = b.clientSecret != null ? b.clientSecret : auth.randomText(24);
+        this.clientId = saved != null ? saved.clientId() : b.clientId != null ? b.clientId : UUID.randomUUID().toString();
+        this.clientSecret = saved != null ? saved.clientSecret()
+                : b.clientSecret != null ? b.clientSecret : auth.randomText(24);
         auth.addIdentity(clientId, clientSecret);
         this.crypto = new CryptoOperations(random, b.limits);
         this.faults = new Faults();
         this.front = new HttpFront(new KmsApi(keys, auth, crypto, b.profile, projects), faults, b.profile);
-        if (b.seed) {
+        if (saved != null) {
+            for (EmulatedKey k : saved.keys()) {
+                projects.add(k.projectId());
+                keys.restore(k);
+            }
+        } else if (b.seed) {
             keys.add(projectId, SIGNING_KEY, "seeded RSA_4096 signing key", KeySpec.RSA_4096, crypto.generate(KeySpec.RSA_4096));
             keys.add(projectId, EC_SIGNING_KEY, "seeded ECC_NIST_P256 signing key", KeySpec.ECC_NIST_P256,
                     crypto.generate(KeySpec.ECC_NIST_P256));
@@ -90,6 +98,13 @@ public final class KmsEmulator implements AutoCloseable {
                     crypto.generate(KeySpec.AES_256_GCM));
             keys.add(projectId, HMAC_KEY, "seeded HMAC_SHA_256 key", KeySpec.HMAC_SHA_256,
                     crypto.generate(KeySpec.HMAC_SHA_256));
+        }
+        if (b.stateDirectory != null) {
+            Path dir = b.stateDirectory;
+            Runnable save = () -> StateFile.save(dir, new StateFile.State(keys.orgId(), projectId, clientId, clientSecret,
+                    keys.all()));
+            keys.onChange(save);
+            save.run();
         }
         AtomicInteger threads = new AtomicInteger();
         // Direct hand-off to a large pool: injected latency must not queue requests behind each other.
@@ -246,8 +261,19 @@ public final class KmsEmulator implements AutoCloseable {
         private String projectId;
         private String clientId;
         private String clientSecret;
+        private Path stateDirectory;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps the identity, project and keys (with their material) in this directory across
+         * restarts: read at start, rewritten after every change. For development only: the
+         * file holds private keys (it is made readable by its owner only).
+         */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = Objects.requireNonNull(directory);
+            return this;
         }
 
         /** 0 (the default) picks a free port. */

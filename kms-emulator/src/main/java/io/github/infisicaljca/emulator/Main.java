@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
  * connection settings as shell {@code export} lines, then {@code # ready} on a line of its own
  * so a parent process knows when it can connect.
  *
- * <pre>java -jar infisical-kms-emulator.jar [--port N] [--profile current|2024] [--payload-limit 4096|1mib]</pre>
+ * <pre>java -jar infisical-kms-emulator.jar [--port N] [--profile current|2024] [--payload-limit 4096|1mib]
+ *     [--state-dir DIR]</pre>
  */
 public final class Main {
     private Main() {
@@ -32,9 +33,13 @@ public final class Main {
                             ? PayloadLimits.MODERN_1_MIB : PayloadLimits.LEGACY_4096);
                     i++;
                     break;
+                case "--state-dir":
+                    builder.stateDirectory(java.nio.file.Path.of(require(args[i], value)));
+                    i++;
+                    break;
                 case "--help":
                     System.out.println("usage: infisical-kms-emulator [--port N] [--profile current|2024] "
-                            + "[--payload-limit 4096|1mib]");
+                            + "[--payload-limit 4096|1mib] [--state-dir DIR]");
                     return;
                 default:
                     System.err.println("unknown option " + args[i] + " (try --help)");

@@ -1,0 +1,60 @@
+package io.github.infisicaljca.emulator;
+
+import static io.github.infisicaljca.emulator.ApiClient.b64;
+import static io.github.infisicaljca.emulator.ApiClient.obj;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A development server keeps its identity, project and keys across restarts. */
+class StateDirectoryTest {
+    @Test
+    void keysCredentialsAndMaterialSurviveARestart(@TempDir Path dir) throws Exception {
+        byte[] data = "kept across restarts".getBytes();
+        String clientId;
+        String clientSecret;
+        String projectId;
+        String created;
+        String ciphertext;
+        byte[] publicKey;
+        try (KmsEmulator first = KmsEmulator.builder().stateDirectory(dir).start()) {
+            clientId = first.clientId();
+            clientSecret = first.clientSecret();
+            projectId = first.projectId();
+            ApiClient api = new ApiClient(first).login(first);
+            created = api.post("/api/v1/kms/keys", obj().put("projectId", projectId).put("name", "made-later"))
+                    .body().path("key").path("id").asText();
+            ciphertext = api.op(created, "encrypt", obj().put("plaintext", b64(data))).text("ciphertext");
+            publicKey = api.get("/api/v1/kms/keys/" + first.signingKeyId() + "/public-key").bytes("publicKey");
+        }
+        Path file = dir.resolve(StateFile.NAME);
+        assertTrue(Files.exists(file));
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(file), "the state holds private keys");
+        }
+        try (KmsEmulator second = KmsEmulator.builder().stateDirectory(dir).start()) {
+            assertEquals(clientId, second.clientId());
+            assertEquals(clientSecret, second.clientSecret());
+            assertEquals(projectId, second.projectId());
+            ApiClient api = new ApiClient(second).login(second);
+            assertEquals(created, second.keyId("made-later"));
+            assertArrayEquals(data, api.op(created, "decrypt", obj().put("ciphertext", ciphertext)).bytes("plaintext"));
+            assertArrayEquals(publicKey, api.get("/api/v1/kms/keys/" + second.signingKeyId() + "/public-key")
+                    .bytes("publicKey"));
+            assertEquals(5, api.get("/api/v1/kms/keys?projectId=" + projectId).body().path("totalCount").asInt());
+            api.send("DELETE", "/api/v1/kms/keys/" + created, null);
+        }
+        try (KmsEmulator third = KmsEmulator.builder().stateDirectory(dir).start()) {
+            assertEquals(4, new ApiClient(third).login(third)
+                    .get("/api/v1/kms/keys?projectId=" + projectId).body().path("totalCount").asInt(), "the delete was kept");
+        }
+    }
+}
