@@ -15,10 +15,12 @@ import java.util.Map;
 final class Args {
     private final Map<String, String> values;
     private final boolean help;
+    private final List<String> flags;
 
-    private Args(Map<String, String> values, boolean help) {
+    private Args(Map<String, String> values, boolean help, List<String> flags) {
         this.values = values;
         this.help = help;
+        this.flags = flags;
     }
 
     /**
@@ -26,7 +28,16 @@ final class Args {
      * @throws CliException (usage) for an unknown option, a missing value, a repeated option or an operand
      */
     static Args parse(List<String> args, List<String> allowed) throws CliException {
+        return parse(args, allowed, List.of());
+    }
+
+    /**
+     * As {@link #parse(List, List)}, plus {@code flags}: option names (without dashes) that take
+     * no value and are either present or not.
+     */
+    static Args parse(List<String> args, List<String> allowed, List<String> allowedFlags) throws CliException {
         Map<String, String> values = new LinkedHashMap<>();
+        List<String> flags = new ArrayList<>();
         boolean help = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -39,9 +50,21 @@ final class Args {
             }
             int eq = a.indexOf('=');
             String name = a.substring(2, eq < 0 ? a.length() : eq);
+            if (allowedFlags.contains(name)) {
+                if (eq >= 0) {
+                    throw CliException.usage("option --" + name + " takes no value");
+                }
+                if (flags.contains(name)) {
+                    throw CliException.usage("option --" + name + " is given twice");
+                }
+                flags.add(name);
+                continue;
+            }
             if (!allowed.contains(name)) {
-                throw CliException.usage("unknown option --" + name + (allowed.isEmpty() ? ""
-                        : " (options: --" + String.join(", --", allowed) + ")"));
+                List<String> all = new ArrayList<>(allowed);
+                all.addAll(allowedFlags);
+                throw CliException.usage("unknown option --" + name + (all.isEmpty() ? ""
+                        : " (options: --" + String.join(", --", all) + ")"));
             }
             String value;
             if (eq >= 0) {
@@ -58,7 +81,7 @@ final class Args {
                 throw CliException.usage("option --" + name + " is given twice");
             }
         }
-        return new Args(values, help);
+        return new Args(values, help, List.copyOf(flags));
     }
 
     /** The arguments from index {@code from} on. */
@@ -68,6 +91,11 @@ final class Args {
 
     boolean help() {
         return help;
+    }
+
+    /** Whether the value-less option {@code --name} was given. */
+    boolean flag(String name) {
+        return flags.contains(name);
     }
 
     String get(String name) {

@@ -4,6 +4,7 @@ import io.github.infisicaljca.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -23,12 +24,12 @@ public final class Main {
             new Command("dev-server", "dev-server [--port N]", "run the KMS emulator, print export lines",
                     false),
             new Command("doctor", "doctor", "check config, reachability, auth, key access, latency", false),
-            new Command("keys", "keys", "list the project's keys: name, id, usage, algorithm", false),
-            new Command("sign", "sign --key K [--alg A]", "sign stdin (or --in) to stdout (or --out)", false),
+            new Command("keys", "keys", "list the project's keys: name, id, usage, algorithm", true),
+            new Command("sign", "sign --key K [--alg A] [--base64]", "sign stdin (or --in) to stdout (or --out)", true),
             new Command("verify", "verify --key K --signature FILE [--alg A]", "verify a signature; exit 0 valid, 1 not",
-                    false),
-            new Command("encrypt", "encrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", false),
-            new Command("decrypt", "decrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", false),
+                    true),
+            new Command("encrypt", "encrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", true),
+            new Command("decrypt", "decrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", true),
             new Command("bench", "bench [--quick]", "run the benchmarks (benchmarks/target/bench.json)", false),
             new Command("audit", "audit seal [--in FILE] [--out FILE]", "seal JSON Lines audit events", true),
             new Command("audit", "audit verify [--in FILE] [--accept ALG[,ALG]]",
@@ -87,16 +88,31 @@ public final class Main {
                 return 0;
             case "audit":
                 return AuditCommand.run(Args.rest(args, 1), new CliEnvironment(env), in, out, err);
+            case "keys":
+                return KeyCommands.keys(Args.rest(args, 1), env, out);
+            case "sign":
+                return KeyCommands.sign(Args.rest(args, 1), env, in, out);
+            case "verify":
+                return KeyCommands.verify(Args.rest(args, 1), env, in, out, err);
+            case "encrypt":
+            case "decrypt":
+                return EnvelopeCommands.run(name, Args.rest(args, 1), env, in, out);
             default:
                 break;
         }
         for (Command c : COMMANDS) {
             if (c.name().equals(name)) {
                 throw CliException.usage("'" + name + "' is not available yet in this version ("
-                        + Version.current() + "); available now: audit seal, audit verify");
+                        + Version.current() + "); available now: " + available());
             }
         }
         throw CliException.usage("unknown command '" + name + "'");
+    }
+
+    private static String available() {
+        return String.join(", ", COMMANDS.stream().filter(Command::available)
+                .map(c -> c.synopsis().split(" ")[0].equals("audit") ? String.join(" ", Arrays.copyOf(
+                        c.synopsis().split(" "), 2)) : c.name()).toList());
     }
 
     static String help() {
