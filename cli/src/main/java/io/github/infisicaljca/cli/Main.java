@@ -19,10 +19,10 @@ public final class Main {
     }
 
     private static final List<Command> COMMANDS = List.of(
-            new Command("demo", "demo", "a tour on the embedded KMS emulator", false),
-            new Command("dev-server", "dev-server [--port N]", "run the KMS emulator, print export lines",
-                    false),
-            new Command("doctor", "doctor", "check config, reachability, auth, key access, latency", false),
+            new Command("demo", "demo", "a tour on the embedded KMS emulator", true),
+            new Command("dev-server", "dev-server [--port N] [--state-dir DIR]",
+                    "run the KMS emulator, print export lines", true),
+            new Command("doctor", "doctor", "check config, reachability, auth, key access, latency", true),
             new Command("keys", "keys", "list the project's keys: name, id, usage, algorithm", false),
             new Command("sign", "sign --key K [--alg A]", "sign stdin (or --in) to stdout (or --out)", false),
             new Command("verify", "verify --key K --signature FILE [--alg A]", "verify a signature; exit 0 valid, 1 not",
@@ -40,6 +40,8 @@ public final class Main {
         {"INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", "a Universal Auth machine identity"},
         {"INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "  (wins over a token)"},
         {"KMS_SIGNING_KEY_ID", "the key that signs audit events"},
+        {"INFISICAL_PROJECT_ID", "project whose keys the KeyStore lists"},
+        {"KMS_ENCRYPTION_KEY_ID, KMS_HMAC_KEY_ID", "keys doctor checks (besides KMS_SIGNING_KEY_ID)"},
         {"KMS_SIGNING_ALGORITHM", "default RSASSA_PSS_SHA_256 (RSA), ECDSA_SHA_256 (EC)"},
         {"AUDIT_CRYPTO_SECRET", "HMAC-SHA256 key when no KMS signing key is set"},
     };
@@ -85,6 +87,12 @@ public final class Main {
             case "--help":
                 out.print(help());
                 return 0;
+            case "demo":
+                return DemoCommand.run(Args.rest(args, 1), out);
+            case "dev-server":
+                return DevServerCommand.run(Args.rest(args, 1), out);
+            case "doctor":
+                return DoctorCommand.run(Args.rest(args, 1), env, out);
             case "audit":
                 return AuditCommand.run(Args.rest(args, 1), new CliEnvironment(env), in, out, err);
             default:
@@ -93,7 +101,7 @@ public final class Main {
         for (Command c : COMMANDS) {
             if (c.name().equals(name)) {
                 throw CliException.usage("'" + name + "' is not available yet in this version ("
-                        + Version.current() + "); available now: audit seal, audit verify");
+                        + Version.current() + "); available now: demo, dev-server, doctor, audit seal, audit verify");
             }
         }
         throw CliException.usage("unknown command '" + name + "'");
