@@ -20,10 +20,10 @@ public final class Main {
     }
 
     private static final List<Command> COMMANDS = List.of(
-            new Command("demo", "demo", "a tour on the embedded KMS emulator", false),
-            new Command("dev-server", "dev-server [--port N]", "run the KMS emulator, print export lines",
-                    false),
-            new Command("doctor", "doctor", "check config, reachability, auth, key access, latency", false),
+            new Command("demo", "demo", "a tour on the embedded KMS emulator", true),
+            new Command("dev-server", "dev-server [--port N] [--state-dir DIR]",
+                    "run the KMS emulator, print export lines", true),
+            new Command("doctor", "doctor", "check config, reachability, auth, key access, latency", true),
             new Command("keys", "keys", "list the project's keys: name, id, usage, algorithm", true),
             new Command("sign", "sign --key K [--alg A] [--base64]", "sign stdin (or --in) to stdout (or --out)", true),
             new Command("verify", "verify --key K --signature FILE [--alg A]", "verify a signature; exit 0 valid, 1 not",
@@ -41,6 +41,8 @@ public final class Main {
         {"INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", "a Universal Auth machine identity"},
         {"INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "  (wins over a token)"},
         {"KMS_SIGNING_KEY_ID", "the key that signs audit events"},
+        {"INFISICAL_PROJECT_ID", "project whose keys the KeyStore lists"},
+        {"KMS_ENCRYPTION_KEY_ID, KMS_HMAC_KEY_ID", "keys doctor checks (besides KMS_SIGNING_KEY_ID)"},
         {"KMS_SIGNING_ALGORITHM", "default RSASSA_PSS_SHA_256 (RSA), ECDSA_SHA_256 (EC)"},
         {"AUDIT_CRYPTO_SECRET", "HMAC-SHA256 key when no KMS signing key is set"},
     };
@@ -86,6 +88,12 @@ public final class Main {
             case "--help":
                 out.print(help());
                 return 0;
+            case "demo":
+                return DemoCommand.run(Args.rest(args, 1), out);
+            case "dev-server":
+                return DevServerCommand.run(Args.rest(args, 1), out);
+            case "doctor":
+                return DoctorCommand.run(Args.rest(args, 1), env, out);
             case "audit":
                 return AuditCommand.run(Args.rest(args, 1), new CliEnvironment(env), in, out, err);
             case "keys":

@@ -1,0 +1,153 @@
+package io.github.infisicaljca.cli;
+
+import io.github.infisicaljca.emulator.KmsEmulator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * {@code dev-server [--port N] [--state-dir DIR]}: the KMS emulator on loopback until stopped.
+ * Prints the settings a client needs as shell {@code export} lines, then
+ * {@code # ready; Ctrl-C stops}, then serves until the stop latch opens (Ctrl-C in a real run).
+ */
+final class DevServerCommand {
+    static final String READY = "# ready; Ctrl-C stops";
+
+    static final String USAGE = String.join("\n",
+            "usage: infisical-jca dev-server [--port N] [--state-dir DIR]",
+            "",
+            "Runs the KMS emulator on loopback (a free port unless --port) with four seeded keys",
+            "(signing-key RSA_4096, ec-signing-key ECC_NIST_P256, encryption-key aes-256-gcm,",
+            "hmac-key HMAC_SHA_256), prints export lines for INFISICAL_URL, the Universal Auth",
+            "credentials, INFISICAL_PROJECT_ID, KMS_SIGNING_KEY_ID and KMS_ENCRYPTION_KEY_ID, then",
+            "'" + READY + "', and serves until stopped. It blocks: run it in its own terminal",
+            "and paste the export lines into another one.",
+            "",
+            "--state-dir DIR   keep the identity, project and keys across restarts, e.g.",
+            "                  --state-dir ~/.infisical-jca/dev-server (development only: the file",
+            "                  holds private keys; it is readable by its owner only).",
+            "                  Without it everything lives in memory and is gone when it stops.",
+            "");
+
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./:@%+,=-]+");
+
+    private DevServerCommand() {
+    }
+
+    /** From {@link Main}: serves until the JVM is stopped (Ctrl-C, SIGTERM). */
+    static int run(List<String> args, PrintStream out) throws CliException {
+        CountDownLatch stop = new CountDownLatch(1);
+        return serve(args, out, stop, true);
+    }
+
+    /**
+     * Starts the emulator, prints the export lines and the ready line, and blocks until
+     * {@code stop} opens; then stops the emulator. With {@code hook}, Ctrl-C (JVM shutdown)
+     * stops it as well.
+     */
+    static int serve(List<String> args, PrintStream out, CountDownLatch stop, boolean hook) throws CliException {
+        Args a = Args.parse(args, List.of("port", "state-dir"));
+        if (a.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        KmsEmulator.Builder builder = KmsEmulator.builder().port(port(a.get("port")));
+        Path state = a.path("state-dir");
+        if (state != null) {
+            try {
+                Files.createDirectories(state);
+            } catch (IOException e) {
+                throw CliException.usage("--state-dir " + state + ": cannot create the directory: " + e.getMessage());
+            }
+            builder.stateDirectory(state);
+        }
+        KmsEmulator kms;
+        try {
+            kms = builder.start();
+        } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            throw CliException.failure("cannot start the KMS emulator: " + e.getMessage()
+                    + (a.get("port") != null ? " (is port " + a.get("port") + " in use? try another --port)" : ""), e);
+        }
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) {
+                kms.close();
+            }
+        };
+        Thread shutdown = new Thread(() -> {
+            close.run();
+            stop.countDown();
+        }, "dev-server-shutdown");
+        if (hook) {
+            Runtime.getRuntime().addShutdownHook(shutdown);
+        }
+        try {
+            for (Map.Entry<String, String> e : exports(kms).entrySet()) {
+                out.println("export " + e.getKey() + "=" + shellQuote(e.getValue()));
+            }
+            out.println("# keys: signing-key (RSA_4096), ec-signing-key " + kms.keyId(KmsEmulator.EC_SIGNING_KEY)
+                    + " (ECC_NIST_P256), encryption-key (aes-256-gcm), hmac-key " + kms.keyId(KmsEmulator.HMAC_KEY)
+                    + " (HMAC_SHA_256)");
+            out.println(state != null ? "# state kept in " + state.toAbsolutePath() + " (same credentials and keys"
+                    + " next time)" : "# in memory: credentials and keys are new on every start (--state-dir keeps them)");
+            out.println(READY);
+            out.flush();
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close.run();
+            if (hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdown);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is what stopped us
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The settings a client needs, in the order printed. */
+    static Map<String, String> exports(KmsEmulator kms) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(CliEnvironment.URL, kms.url().toString());
+        m.put(CliEnvironment.CLIENT_ID, kms.clientId());
+        m.put(CliEnvironment.CLIENT_SECRET, kms.clientSecret());
+        m.put("INFISICAL_PROJECT_ID", kms.projectId());
+        m.put(CliEnvironment.SIGNING_KEY_ID, kms.signingKeyId());
+        m.put("KMS_ENCRYPTION_KEY_ID", kms.encryptionKeyId());
+        return m;
+    }
+
+    /** The value as one shell word: as is when plain, else in single quotes. */
+    static String shellQuote(String value) {
+        if (SAFE.matcher(value).matches()) {
+            return value;
+        }
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    private static int port(String text) throws CliException {
+        if (text == null) {
+            return 0;
+        }
+        try {
+            int p = Integer.parseInt(text);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw CliException.usage("--port must be a number from 0 to 65535, not '" + text + "'");
+    }
+}
