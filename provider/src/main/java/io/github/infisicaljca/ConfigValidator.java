@@ -42,9 +42,19 @@ final class ConfigValidator {
 
     static ConfigValidator validate(ConfigSources sources) {
         ConfigValidator v = new ConfigValidator();
+        int foreign = 0;
         for (String key : sources.unknownKeys()) {
-            v.problems.add("unknown configuration key '" + key + "' (known keys: "
-                    + String.join(", ", knownKeys()) + ")");
+            if (key.startsWith("infisical.")) {
+                v.problems.add("unknown configuration key '" + key + "' (known keys: "
+                        + String.join(", ", knownKeys()) + ")");
+            } else {
+                foreign++;
+            }
+        }
+        if (foreign > 0) {
+            // Not echoed: a properties line without '=' is a key, and such a line may be a misplaced secret.
+            v.problems.add(foreign + " configuration key(s) outside infisical.* (names not shown: a line without '=' "
+                    + "may be a misplaced value such as a secret); the known keys are: " + String.join(", ", knownKeys()));
         }
         v.allowInsecureHttp = v.bool(sources, Setting.ALLOW_INSECURE_HTTP);
         v.url = v.url(sources.value(Setting.URL));
@@ -85,8 +95,11 @@ final class ConfigValidator {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
+            // Without a scheme the value is echoed only when it cannot hold a credential or token.
+            boolean hidden = uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null;
             problems.add(Setting.URL.property + " must be an http:// or https:// URL, not '"
-                    + (uri.getScheme() == null ? raw : scheme + ":...") + "'");
+                    + (uri.getScheme() != null ? scheme + ":..." : hidden ? "(a value without scheme, not shown: it "
+                    + "has user info, a query or a fragment)" : raw) + "'");
             return null;
         }
         if (uri.getRawUserInfo() != null) {

@@ -16,9 +16,13 @@ final class KeyChecks {
         }
         SecretKeyHandle h = (SecretKeyHandle) key;
         if (h.keyUsage() != usage) {
-            throw new InvalidKeyException(engine + " needs a " + usage.wireName() + " key; key " + h.keyId() + " ("
-                    + h.keyName() + ") is a " + h.keyUsage().wireName() + " key");
+            throw new InvalidKeyException(engine + " needs " + article(usage) + " key; key " + h.keyId() + " ("
+                    + h.keyName() + ") is " + article(h.keyUsage()) + " key");
         }
         return h;
+    }
+
+    private static String article(KeyUsage usage) {
+        return (usage.wireName().startsWith("e") ? "an " : "a ") + usage.wireName();
     }
 }

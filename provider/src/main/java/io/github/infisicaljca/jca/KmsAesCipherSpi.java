@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.IllegalBlockSizeException;
@@ -188,8 +189,9 @@ final class KmsAesCipherSpi extends RemoteCipherSpi {
     private byte[] decrypt(byte[] ciphertext) throws IllegalBlockSizeException, BadPaddingException {
         int max = key.binding().config().maxPayloadBytes();
         if (ciphertext.length <= OVERHEAD - 3) {
-            throw new BadPaddingException("INFISICAL-AES: " + ciphertext.length + " bytes cannot be an Infisical "
-                    + "ciphertext (it has a 12-byte IV and a 16-byte tag)");
+            // A truncated ciphertext, like one the server refuses: AEADBadTagException in both cases.
+            throw new AEADBadTagException("INFISICAL-AES: " + ciphertext.length + " bytes cannot be an Infisical "
+                    + "ciphertext (it has a 12-byte IV and a 16-byte tag): it is truncated or not a ciphertext");
         }
         if (ciphertext.length > max) {
             throw new IllegalBlockSizeException("INFISICAL-AES decrypts at most " + max + " bytes (infisical.maxPayloadBytes), "
