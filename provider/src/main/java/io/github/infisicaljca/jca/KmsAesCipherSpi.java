@@ -179,11 +179,20 @@ final class KmsAesCipherSpi extends RemoteCipherSpi {
                     + "- 31, so the ciphertext can still be decrypted), got " + plaintext.length
                     + "; use INFISICAL-ENVELOPE for data of any size");
         }
+        byte[] ciphertext;
         try {
-            return key.binding().operations().encrypt(key.keyId(), plaintext);
+            ciphertext = key.binding().operations().encrypt(key.keyId(), plaintext);
         } catch (KmsException e) {
             throw (IllegalBlockSizeException) RemoteFailures.forDoFinal(e);
         }
+        if (ciphertext.length > plaintext.length + OVERHEAD_BOUND) {
+            // engineGetOutputSize promised no more: a caller's buffer of that size must not overflow.
+            throw (IllegalBlockSizeException) RemoteFailures.forDoFinal(new KmsException(
+                    KmsException.Kind.MALFORMED_RESPONSE, "encrypt", key.keyId(), "a ciphertext of " + ciphertext.length
+                            + " bytes for " + plaintext.length + " bytes of plaintext is not Infisical's (at most "
+                            + OVERHEAD_BOUND + " bytes more)", null));
+        }
+        return ciphertext;
     }
 
     private byte[] decrypt(byte[] ciphertext) throws IllegalBlockSizeException, BadPaddingException {

@@ -77,7 +77,13 @@ final class KmsMacSpi extends MacSpi {
             throw new IllegalStateException("INFISICAL-HMAC cannot MAC an empty message: Infisical refuses empty data");
         }
         try {
-            return key.binding().operations().generateMac(key.keyId(), data);
+            byte[] mac = key.binding().operations().generateMac(key.keyId(), data);
+            if (mac.length != engineGetMacLength()) {
+                // Mac.doFinal(out, off) copies getMacLength() bytes: a longer or shorter answer would be cut or overflow.
+                throw new KmsException(KmsException.Kind.MALFORMED_RESPONSE, "generate-mac", key.keyId(), "a MAC of "
+                        + mac.length + " bytes, but " + key.kmsAlgorithm() + " gives " + engineGetMacLength(), null);
+            }
+            return mac;
         } catch (KmsApiException e) {
             if (e.isRouteNotFound()) {
                 throw new ProviderException("INFISICAL-HMAC: this Infisical server has no MAC keys (its generate-mac "

@@ -34,6 +34,8 @@ final class KmsSignatureSpi extends SignatureSpi {
     private HandleBase handle;
     private PublicKey localKey;
     private LocalVerifier local;
+    /** While signing: the handle's public key, fed the same message, to check the server's answer. */
+    private LocalVerifier answerCheck;
     private MessageAccumulator message;
 
     KmsSignatureSpi(SignatureScheme scheme) {
@@ -76,6 +78,7 @@ final class KmsSignatureSpi extends SignatureSpi {
         handle = newHandle;
         localKey = newLocalKey;
         local = null;
+        answerCheck = null;
         message = null;
         if (algorithm == null) {
             // RSASSA-PSS before setParameter: keep the key; the engine is armed once parameters arrive.
@@ -91,6 +94,8 @@ final class KmsSignatureSpi extends SignatureSpi {
         } else {
             message = new MessageAccumulator(algorithm, handle.binding().config().maxPayloadBytes(),
                     newMode == Mode.SIGN ? "sign" : "verify");
+            answerCheck = newMode == Mode.SIGN
+                    ? LocalVerifier.of(algorithm, ((PrivateKeyHandle) handle).publicHandle().jdkPublicKey()) : null;
         }
         mode = newMode;
     }
@@ -107,6 +112,9 @@ final class KmsSignatureSpi extends SignatureSpi {
             local.update(b, off, len);
         } else {
             message.update(b, off, len);
+            if (answerCheck != null) {
+                answerCheck.update(b, off, len);
+            }
         }
     }
 
@@ -116,13 +124,36 @@ final class KmsSignatureSpi extends SignatureSpi {
         if (mode != Mode.SIGN) {
             throw new SignatureException(scheme.jcaName + " was initialised for verification, not signing");
         }
-        MessageAccumulator.Payload p = message.finish();
+        boolean checkerReset = false; // verify() resets the checker; every other way out must reset it here
         try {
-            return handle.binding().operations().sign(handle.keyId(), algorithm, p.data(), p.isDigest());
-        } catch (KmsException e) {
-            throw new SignatureException(e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new SignatureException(scheme.jcaName + " with key " + handle.keyId() + ": " + e.getMessage(), e);
+            MessageAccumulator.Payload p = message.finish();
+            byte[] signature;
+            try {
+                signature = handle.binding().operations().sign(handle.keyId(), algorithm, p.data(), p.isDigest());
+            } catch (KmsException e) {
+                throw new SignatureException(e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new SignatureException(scheme.jcaName + " with key " + handle.keyId() + ": " + e.getMessage(), e);
+            }
+            // Never hand out a signature that does not verify (truncated, garbled, or another key's).
+            boolean valid;
+            try {
+                valid = answerCheck.verify(signature);
+                checkerReset = true;
+            } catch (SignatureException e) {
+                valid = false;
+            }
+            if (!valid) {
+                KmsException bad = new KmsException(KmsException.Kind.MALFORMED_RESPONSE, "sign", handle.keyId(),
+                        "the server's signature (" + signature.length + " bytes) does not verify under the key's "
+                                + "public key", null);
+                throw new SignatureException(bad.getMessage(), bad);
+            }
+            return signature;
+        } finally {
+            if (!checkerReset) {
+                answerCheck.reset();
+            }
         }
     }
 

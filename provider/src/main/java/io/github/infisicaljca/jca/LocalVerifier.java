@@ -51,6 +51,18 @@ final class LocalVerifier {
         }
     }
 
+    /** Drops the message fed so far, as a new {@code initVerify} would. */
+    void reset() {
+        try {
+            jdk.initVerify(key);
+        } catch (InvalidKeyException e) {
+            throw new ProviderException("the JDK refused a key it accepted before", e);
+        }
+        if (digest != null) {
+            digest.reset();
+        }
+    }
+
     /** Verifies and resets, as {@link Signature#verify(byte[])} does. */
     boolean verify(byte[] signature) throws SignatureException {
         if (digest == null) {

@@ -2,6 +2,7 @@ package io.github.infisicaljca.jca;
 
 import io.github.infisicaljca.kms.KmsKey;
 import java.math.BigInteger;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.interfaces.RSAPublicKey;
 
 final class RsaPublicKeyHandle extends PublicKeyHandle implements RSAPublicKey {
@@ -22,5 +23,11 @@ final class RsaPublicKeyHandle extends PublicKeyHandle implements RSAPublicKey {
     @Override
     public BigInteger getPublicExponent() {
         return key.getPublicExponent();
+    }
+
+    /** See {@link RsaPrivateKeyHandle#getParams()}: the JDK 22+ default-method conflict. */
+    @Override
+    public AlgorithmParameterSpec getParams() {
+        return key.getParams();
     }
 }

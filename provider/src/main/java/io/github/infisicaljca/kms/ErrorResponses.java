@@ -23,9 +23,10 @@ final class ErrorResponses {
         String error = null;
         String message;
         List<String> issues = new ArrayList<>();
-        String reqId = response.headers().firstValue("x-request-id").orElse(null);
+        // Every field that reaches the message is redacted: a server or proxy may echo what it got anywhere.
+        String reqId = redact.apply(response.headers().firstValue("x-request-id").orElse(null));
         if (body != null) {
-            error = textOrNull(body.get("error"));
+            error = redact.apply(textOrNull(body.get("error")));
             JsonNode m = body.get("message");
             if (m != null && m.isArray()) {
                 for (JsonNode issue : m) {
@@ -35,7 +36,7 @@ final class ErrorResponses {
             } else {
                 message = m == null || m.isNull() ? null : redact.apply(m.isTextual() ? m.textValue() : m.toString());
             }
-            String bodyReqId = textOrNull(body.get("reqId"));
+            String bodyReqId = redact.apply(textOrNull(body.get("reqId")));
             reqId = bodyReqId != null ? bodyReqId : reqId;
         } else {
             message = excerpt(response.body(), redact);
@@ -68,11 +69,12 @@ final class ErrorResponses {
         if (body == null || body.length == 0) {
             return "(empty body)";
         }
-        String text = new String(body, 0, Math.min(body.length, EXCERPT * 4), StandardCharsets.UTF_8)
-                .replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        // Redact the whole text before cutting it: a secret straddling the cut would otherwise escape,
+        // partly, from the mask.
+        String text = redact.apply(new String(body, StandardCharsets.UTF_8)).replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
         if (text.length() > EXCERPT) {
             text = text.substring(0, EXCERPT) + "...";
         }
-        return "non-JSON body: " + redact.apply(text);
+        return "non-JSON body: " + text;
     }
 }

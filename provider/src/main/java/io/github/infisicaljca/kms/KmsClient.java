@@ -81,7 +81,13 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         Json.Reader r = read(ApiCall.get("list-keys", null, "/v1/kms/keys" + query));
         List<KmsKey> keys = new ArrayList<>();
         for (JsonNode k : r.array("keys")) {
-            keys.add(KmsKey.read(r.wrap(k, "an element of 'keys'")));
+            KmsKey key = KmsKey.read(r.wrap(k, "an element of 'keys'"));
+            // A listing of another project (a proxy mix-up, a server bug) would put foreign keys in the KeyStore.
+            if (key.projectId() != null && !key.projectId().equalsIgnoreCase(projectId)) {
+                throw r.malformed("the listing of project " + projectId + " holds key " + key.id()
+                        + " of project " + key.projectId());
+            }
+            keys.add(key);
         }
         long total = r.number("totalCount");
         if (total < 0 || total > Integer.MAX_VALUE) {
@@ -168,7 +174,9 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
     @Override
     public byte[] encrypt(String keyId, byte[] plaintext) throws KmsException {
         checkPayload(plaintext, "plaintext", config.maxPayloadBytes());
-        return keyOp("encrypt", keyId, Json.object().put("plaintext", Json.base64(plaintext))).binary("ciphertext");
+        Json.Reader r = keyOp("encrypt", keyId, Json.object().put("plaintext", Json.base64(plaintext)));
+        r.expectKeyId("keyId"); // today's servers name no key here; one that does must name this one
+        return r.binary("ciphertext");
     }
 
     @Override
@@ -177,7 +185,14 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         checkId(keyId);
         ApiCall call = ApiCall.post("decrypt", keyId, "/v1/kms/keys/" + keyId + "/decrypt",
                 Json.object().put("ciphertext", Json.base64(ciphertext))).limit500Retries(DECRYPT_500_RETRIES);
-        return read(call).binary("plaintext");
+        Json.Reader r = read(call);
+        r.expectKeyId("keyId");
+        byte[] plaintext = r.binary("plaintext");
+        if (plaintext.length >= ciphertext.length) {
+            // An AEAD ciphertext is longer than its plaintext (IV and tag): this answer is not the decryption.
+            throw r.malformed("a plaintext of " + plaintext.length + " bytes from a ciphertext of " + ciphertext.length);
+        }
+        return plaintext;
     }
 
     @Override

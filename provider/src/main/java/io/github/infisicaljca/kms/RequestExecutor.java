@@ -15,6 +15,8 @@ import java.util.function.UnaryOperator;
  */
 final class RequestExecutor {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
+    /** A sent plaintext (base64) shorter than this is not searched for in error texts. */
+    private static final int MIN_MASKED_PLAINTEXT = 8;
 
     /** Pauses between attempts; tests substitute one that records instead of sleeping. */
     interface Sleeper {
@@ -112,14 +114,17 @@ final class RequestExecutor {
     /**
      * Auth calls carry their credential in the body, and their executor has no token source to
      * redact with: a server echoing the client secret or token back must not put it in a message.
+     * An encrypt call's plaintext, echoed back, is masked the same way (from 8 base64 characters on,
+     * so that a tiny plaintext cannot mask a word of the server's error name or message).
      */
     private static String maskSentCredentials(String text, ApiCall call) {
         if (text == null || call.body() == null) {
             return text;
         }
-        for (String field : new String[] {"clientSecret", "accessToken"}) {
+        for (String field : new String[] {"clientSecret", "accessToken", "plaintext"}) {
             JsonNode value = call.body().get(field);
-            if (value != null && value.isTextual() && !value.textValue().isEmpty()) {
+            int min = field.equals("plaintext") ? MIN_MASKED_PLAINTEXT : 1;
+            if (value != null && value.isTextual() && value.textValue().length() >= min) {
                 text = text.replace(value.textValue(), Secret.MASK);
             }
         }

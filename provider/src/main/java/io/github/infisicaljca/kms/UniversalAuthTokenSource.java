@@ -47,6 +47,8 @@ final class UniversalAuthTokenSource implements TokenSource {
     private final Object lock = new Object();
     private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile State state;
+    /** The last tokens replaced: a server may still echo one back, so they stay masked. */
+    private volatile java.util.List<Secret> retired = java.util.List.of();
     private volatile long nextRenewalAttempt = Long.MIN_VALUE;
     private CompletableFuture<State> inFlight; // guarded by lock
 
@@ -99,6 +101,9 @@ final class UniversalAuthTokenSource implements TokenSource {
             return null;
         }
         String out = text.replace(clientSecret.reveal(), Secret.MASK);
+        for (Secret old : retired) {
+            out = out.replace(old.reveal(), Secret.MASK);
+        }
         State s = state;
         return s == null ? out : out.replace(s.token.reveal(), Secret.MASK);
     }
@@ -108,6 +113,7 @@ final class UniversalAuthTokenSource implements TokenSource {
         State s;
         synchronized (lock) {
             s = state;
+            retire(s);
             state = null;
         }
         if (s != null) {
@@ -136,6 +142,7 @@ final class UniversalAuthTokenSource implements TokenSource {
             try {
                 State fresh = obtain(seen, rejected, deadlineNanos);
                 synchronized (lock) {
+                    retire(state);
                     state = fresh;
                     inFlight = null;
                 }
@@ -150,6 +157,16 @@ final class UniversalAuthTokenSource implements TokenSource {
             }
         }
         return await(flight, deadlineNanos);
+    }
+
+    /** Keeps the replaced token for {@link #redact}; the last four are enough (call under lock). */
+    private void retire(State old) {
+        if (old == null) {
+            return;
+        }
+        java.util.List<Secret> kept = new java.util.ArrayList<>(retired);
+        kept.add(0, old.token);
+        retired = java.util.List.copyOf(kept.subList(0, Math.min(4, kept.size())));
     }
 
     /** Spends the leader's own deadline: a login is part of the call that needed it. */

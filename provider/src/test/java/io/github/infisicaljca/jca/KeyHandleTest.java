@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +70,14 @@ class KeyHandleTest {
     @AfterAll
     static void stop() {
         f.close();
+    }
+
+    @Test
+    void getParamsWorksOnEveryJdk() {
+        // JDK 22+ adds AsymmetricKey.getParams() beside RSAKey.getParams(): jarsigner calls it.
+        assertNull(((RSAKey) rsa).getParams());
+        assertNull(((RSAKey) rsa.publicKey()).getParams());
+        assertNotNull(((java.security.interfaces.ECKey) ec).getParams());
     }
 
     @Test

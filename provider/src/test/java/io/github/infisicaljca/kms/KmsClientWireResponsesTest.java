@@ -117,7 +117,9 @@ class KmsClientWireResponsesTest {
     void getKeyByNameFallsBackToListingTheGivenProject() throws Exception {
         String byName = KMS + "/key-name/wanted?projectId=" + OTHER_PROJECT;
         wm.stubFor(any(urlEqualTo(byName)).willReturn(json(404, routeNotFound("GET", KMS + "/key-name/wanted"))));
-        stubList(OTHER_PROJECT, keyJson(keyId(1), "other", null, null), keyJson(keyId(2), "wanted", "ECC_NIST_P256", null));
+        // The keys of that project say so (the client refuses a listing holding another project's keys).
+        stubList(OTHER_PROJECT, keyJson(keyId(1), "other", null, null).replace(TestSupport.PROJECT_ID, OTHER_PROJECT),
+                keyJson(keyId(2), "wanted", "ECC_NIST_P256", null).replace(TestSupport.PROJECT_ID, OTHER_PROJECT));
 
         KmsKey key = client.getKeyByName(OTHER_PROJECT, "wanted");
 

@@ -78,11 +78,11 @@ class ConcurrencyStormTest {
             String hmacId = kms.importKey(HMAC_ALIAS, "HMAC_SHA_256", hmacKey);
             // The hygiene check looks for the emulator's token prefix: make sure that is what its tokens look like.
             String sample = rawLogin(kms);
-            assertTrue(sample.startsWith(SecretHygiene.EMULATOR_TOKEN_PREFIX), "emulator tokens changed their format");
+            assertTrue(sample.startsWith(StormSecretHygiene.EMULATOR_TOKEN_PREFIX), "emulator tokens changed their format");
 
-            try (SecretHygiene hygiene = new SecretHygiene()
+            try (StormSecretHygiene hygiene = new StormSecretHygiene()
                     .forbid("client secret", kms.clientSecret())
-                    .forbid("an emulator token", SecretHygiene.EMULATOR_TOKEN_PREFIX)
+                    .forbid("an emulator token", StormSecretHygiene.EMULATOR_TOKEN_PREFIX)
                     .forbid("the HMAC key (hex)", HexFormat.of().formatHex(hmacKey))
                     .forbid("the HMAC key (HEX)", HexFormat.of().withUpperCase().formatHex(hmacKey))
                     .forbid("the HMAC key (base64)", Base64.getEncoder().encodeToString(hmacKey))
@@ -155,7 +155,7 @@ class ConcurrencyStormTest {
     }
 
     /** Runs the storm; the provider and everything made from it are unreachable once this returns. */
-    private void storm(KmsEmulator kms, String hmacId, byte[] hmacKey, SecretHygiene hygiene, Set<Thread> before)
+    private void storm(KmsEmulator kms, String hmacId, byte[] hmacKey, StormSecretHygiene hygiene, Set<Thread> before)
             throws Exception {
         InfisicalConfig config = InfisicalConfig.builder().withoutAmbientSources().url(kms.url().toString())
                 .clientId(kms.clientId()).clientSecret(kms.clientSecret()).projectId(kms.projectId()).build();

@@ -72,7 +72,7 @@ final class StormReport {
         peakEstablished = w.peakEstablished();
     }
 
-    void hygiene(SecretHygiene h) {
+    void hygiene(StormSecretHygiene h) {
         logRecords = h.records();
         textsChecked = h.textsChecked();
         leaks = h.violationCount();

@@ -64,7 +64,7 @@ final class StormWorker implements Runnable {
         /** Signatures made through the provider before the storm and checked by the JDK. */
         List<Made> rsaSignatures;
         List<Made> ecSignatures;
-        SecretHygiene hygiene;
+        StormSecretHygiene hygiene;
         int opsPerThread;
         /** Called by the thread whose operation completes with this global count (the token expiry). */
         long triggerAt;
