@@ -41,10 +41,18 @@ final class ErrorResponses {
         } else {
             message = excerpt(response.body(), redact);
         }
+        message = capped(message);
         return new KmsApiException(call.operation(), call.keyId(), response.status(), error, message, issues, reqId,
                 // 429 and 503 are the statuses whose Retry-After (RFC 9110, 10.2.3) says when to come back.
                 response.status() == 429 || response.status() == 503
                         ? RetryPolicy.retryAfter(response.headers(), message).orElse(null) : null);
+    }
+
+    /** A server message goes into exception messages and logs: a huge one is cut, saying so. */
+    private static String capped(String message) {
+        int max = 2000;
+        return message == null || message.length() <= max ? message
+                : message.substring(0, max) + "... (" + message.length() + " characters in all)";
     }
 
     private static String issueText(JsonNode issue) {

@@ -77,7 +77,7 @@ final class RequestExecutor {
                 refreshed = true;
                 String fresh = tokens.refreshAfterRejection(token, deadline);
                 if (fresh != null) {
-                    LOG.log(Level.INFO, "{0} {1}: token refused ({2}); logged in again, retrying once",
+                    LOG.log(Level.INFO, "{0}{1}: token refused ({2}); logged in again, retrying once",
                             call.operation(), safe(call.keyId()), ((KmsApiException) failure).error());
                     continue;
                 }
@@ -91,12 +91,12 @@ final class RequestExecutor {
                     ? ((KmsApiException) failure).retryAfter() : Optional.<Duration>empty())
                     .orElseGet(() -> retry.backoff(attempt));
             if (System.nanoTime() + wait.toNanos() >= deadline) {
-                LOG.log(Level.WARNING, "{0} {1}: not retrying, a wait of {2,number,#} ms would pass the request timeout",
+                LOG.log(Level.WARNING, "{0}{1}: not retrying, a wait of {2,number,#} ms would pass the request timeout",
                         call.operation(), safe(call.keyId()), wait.toMillis());
                 throw failure;
             }
-            LOG.log(Level.WARNING, "{0} {1}: {2}; retry {3} of {4} in {5,number,#} ms", call.operation(), safe(call.keyId()),
-                    failure.getMessage(), retries + 1, retry.maxRetries(), wait.toMillis());
+            LOG.log(Level.WARNING, "{0}{1}: {2}; retry {3} of {4} in {5,number,#} ms", call.operation(), safe(call.keyId()),
+                    failure.getMessage(), retries + 1, retryLimit(failure, call), wait.toMillis());
             pause(call, wait);
             retries++;
         }
@@ -148,7 +148,14 @@ final class RequestExecutor {
         }
     }
 
+    /** The retries this failure can get, for the log: a decrypt's 500 has its own, smaller limit. */
+    private int retryLimit(KmsException failure, ApiCall call) {
+        boolean capped500 = failure instanceof KmsApiException && ((KmsApiException) failure).status() == 500
+                && call.max500Retries() >= 0;
+        return capped500 ? Math.min(call.max500Retries(), retry.maxRetries()) : retry.maxRetries();
+    }
+
     private static String safe(String keyId) {
-        return keyId == null ? "" : "key " + keyId;
+        return keyId == null ? "" : " key " + keyId;
     }
 }

@@ -208,6 +208,18 @@ class ErrorMappingTest {
     }
 
     @Test
+    void aHugeServerMessageIsCutSayingSo() {
+        String huge = "x".repeat(1 << 20);
+        wm.stubFor(any(urlEqualTo(ENCRYPT)).willReturn(json(400, "{\"statusCode\":400,\"error\":\"BadRequest\","
+                + "\"message\":\"" + huge + "\"}")));
+
+        KmsApiException e = assertThrows(KmsApiException.class, () -> client.encrypt(TestSupport.KEY_ID, DATA));
+
+        assertTrue(e.getMessage().length() < 3000, "message length " + e.getMessage().length());
+        assertTrue(e.serverMessage().endsWith("(" + huge.length() + " characters in all)"), e.serverMessage());
+    }
+
+    @Test
     void anEmptyErrorBodyStillGivesTheStatus() {
         wm.stubFor(any(urlEqualTo(ENCRYPT)).willReturn(aResponse().withStatus(503)));
 
