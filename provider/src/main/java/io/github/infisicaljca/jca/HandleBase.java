@@ -38,6 +38,17 @@ abstract class HandleBase implements InfisicalKey {
         return binding;
     }
 
+    /** No encoding: private and secret handles hold no material (public handles override this). */
+    @Override
+    public String getFormat() {
+        return null;
+    }
+
+    @Override
+    public byte[] getEncoded() {
+        return null;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (o == null || o.getClass() != getClass()) {

@@ -23,14 +23,4 @@ abstract class PrivateKeyHandle extends HandleBase implements InfisicalPrivateKe
     PublicKeyHandle publicHandle() {
         return publicKey;
     }
-
-    @Override
-    public String getFormat() {
-        return null;
-    }
-
-    @Override
-    public byte[] getEncoded() {
-        return null;
-    }
 }

@@ -18,14 +18,4 @@ final class SecretKeyHandle extends HandleBase implements InfisicalSecretKey {
     public String getAlgorithm() {
         return algorithm;
     }
-
-    @Override
-    public String getFormat() {
-        return null;
-    }
-
-    @Override
-    public byte[] getEncoded() {
-        return null;
-    }
 }
