@@ -1,6 +1,7 @@
 package io.github.infisicaljca.cli;
 
 import io.github.infisicaljca.Version;
+import io.github.infisicaljca.benchmarks.BenchRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -30,7 +31,8 @@ public final class Main {
                     true),
             new Command("encrypt", "encrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", true),
             new Command("decrypt", "decrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", true),
-            new Command("bench", "bench [--quick]", "run the benchmarks (benchmarks/target/bench.json)", false),
+            new Command("bench", "bench [--quick] [--out FILE]", "run the benchmarks, write benchmarks/target/bench.json",
+                    true),
             new Command("audit", "audit seal [--in FILE] [--out FILE]", "seal JSON Lines audit events", true),
             new Command("audit", "audit verify [--in FILE] [--accept ALG[,ALG]]",
                     "verify sealed events; exit 0 when all verify, else 1", true));
@@ -105,6 +107,8 @@ public final class Main {
             case "encrypt":
             case "decrypt":
                 return EnvelopeCommands.run(name, Args.rest(args, 1), env, in, out);
+            case "bench":
+                return BenchRunner.run(Args.rest(args, 1).toArray(new String[0]), env, out, err);
             default:
                 break;
         }

@@ -1,0 +1,187 @@
+package io.github.infisicaljca.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * {@code ./infisical-jca bench [--quick] [--out FILE]}: runs every benchmark, prints the table
+ * and writes {@code bench.json}. Exit status 0 when every target is met, 1 when one is missed
+ * (the file is written either way), 2 for a usage error.
+ */
+public final class BenchRunner {
+    static final int SIGN_MESSAGE_BYTES = 256;
+    static final int ENVELOPE_BYTES = 64 << 20;
+    static final int THREADS = 64;
+    static final Duration LATENCY = Duration.ofMillis(20);
+    private static final String USAGE = "usage: infisical-jca bench [--quick] [--out FILE]\n"
+            + "  --quick     about two minutes on two cores (default: the full run, about ten)\n"
+            + "  --out FILE  where bench.json goes (default: benchmarks/target/bench.json in the repository)\n";
+
+    private BenchRunner() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /**
+     * Runs the benchmarks; {@code progress} gets one line per step, {@code out} the table.
+     * {@code INFISICAL_JCA_HOME} (set by the launcher) locates the default output file.
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream progress) {
+        BenchSettings settings = BenchSettings.FULL;
+        Path file = defaultOutput(env);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick":
+                    settings = BenchSettings.QUICK;
+                    break;
+                case "--out":
+                    if (i + 1 >= args.length) {
+                        progress.print("infisical-jca bench: --out needs a file\n" + USAGE);
+                        return 2;
+                    }
+                    file = Path.of(args[++i]);
+                    break;
+                case "-h":
+                case "--help":
+                    out.print(USAGE);
+                    return 0;
+                default:
+                    progress.print("infisical-jca bench: unknown option '" + args[i] + "'\n" + USAGE);
+                    return 2;
+            }
+        }
+        try {
+            BenchReport report = measure(settings, progress);
+            report.print(out);
+            report.write(file);
+            out.println();
+            out.println("wrote " + file.toAbsolutePath().normalize());
+            return report.allMet() ? 0 : 1;
+        } catch (RunnerException | IOException | InterruptedException | GeneralSecurityException | RuntimeException e) {
+            progress.println("infisical-jca bench: the run failed: " + e);
+            return 1;
+        }
+    }
+
+    static Path defaultOutput(Map<String, String> env) {
+        String home = env.get("INFISICAL_JCA_HOME");
+        Path root = home == null || home.isBlank() ? Path.of("") : Path.of(home);
+        return root.resolve("benchmarks").resolve("target").resolve("bench.json");
+    }
+
+    /** Every figure, in the order of the README's table. */
+    static BenchReport measure(BenchSettings s, PrintStream progress)
+            throws RunnerException, IOException, InterruptedException, GeneralSecurityException {
+        progress.println("benchmarks, " + s.name() + " mode: " + s.describe());
+        List<Figure> figures = new ArrayList<>();
+
+        progress.println("[1/5] sign: provider INFISICAL-RSA against a raw HttpClient POST");
+        Map<String, Result<?>> sign = jmh(SignBenchmark.class, s);
+        double provider = p50(sign.get("providerSign"));
+        double raw = p50(sign.get("rawPost"));
+        figures.add(new Figure("sign_overhead_ratio", provider / raw, Figure.Target.atMost(1.10),
+                "provider INFISICAL-RSA sign p50 " + micros(provider),
+                "raw HttpClient POST of the same JSON to the same endpoint p50 " + micros(raw),
+                "RSA_4096 key, " + SIGN_MESSAGE_BYTES + "-byte message, " + samples(sign) + ", emulator on loopback"));
+
+        progress.println("[2/5] concurrency: " + THREADS + " threads, " + LATENCY.toMillis() + " ms injected latency");
+        figures.add(Concurrency.figure(s, progress));
+
+        progress.println("[3/5] verify: remote, local through the provider, the JDK's own");
+        Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s);
+        double remote = verify.get("remoteVerify").getScore();
+        double local = verify.get("localVerify").getScore();
+        double jdk = verify.get("jdkVerify").getScore();
+        String verifyInputs = "INFISICAL-RSA signature of a " + SIGN_MESSAGE_BYTES + "-byte message, RSA_4096 key, "
+                + "average time per verification";
+        figures.add(new Figure("remote_over_local_verify", remote / local, Figure.Target.atLeast(20),
+                "remote verify (infisical.verify=remote) " + micros(remote),
+                "local verify through the provider (cached public key) " + micros(local), verifyInputs));
+        figures.add(new Figure("local_verify_ratio", local / jdk, Figure.Target.atMost(1.10),
+                "local verify through the provider " + micros(local),
+                "the JDK's SHA256withRSA (SunRsaSign) with the same public key " + micros(jdk), verifyInputs));
+
+        progress.println("[4/5] audit hash: EventHasher against a bare SHA-256 of the canonical bytes");
+        Map<String, Result<?>> audit = jmh(AuditHashBenchmark.class, s);
+        double hashes = audit.get("auditHash").getScore();
+        double digests = audit.get("rawSha256").getScore();
+        figures.add(new Figure("audit_hash_ratio", hashes / digests, Figure.Target.atLeast(0.70),
+                String.format(Locale.ROOT, "audit hash %,.0f events/s", hashes),
+                String.format(Locale.ROOT, "raw SHA-256 over the same canonical bytes %,.0f digests/s", digests),
+                "the 60 smart-logs vector events in turn, canonical string " + AuditHashBenchmark.meanCanonicalBytes()
+                        + " bytes on average, one thread"));
+
+        progress.println("[5/5] envelope: INFISICAL-ENVELOPE against the JDK's AES/GCM/NoPadding, "
+                + (ENVELOPE_BYTES >> 20) + " MiB");
+        Map<String, Result<?>> envelope = jmh(EnvelopeBenchmark.class, s);
+        double env = envelope.get("envelopeEncrypt").getScore();
+        double gcm = envelope.get("jdkAesGcm").getScore();
+        figures.add(new Figure("envelope_ratio", gcm / env, Figure.Target.atLeast(0.80),
+                String.format(Locale.ROOT, "INFISICAL-ENVELOPE encrypt %.1f ms (%.0f MiB/s)", env, mibPerSecond(env)),
+                String.format(Locale.ROOT, "the JDK's AES-256-GCM %.1f ms (%.0f MiB/s)", gcm, mibPerSecond(gcm)),
+                (ENVELOPE_BYTES >> 20) + " MiB message, one init (one remote data-key wrap) and one doFinal each, "
+                        + "average time per message"));
+
+        return new BenchReport(s.name(), environment(), figures);
+    }
+
+    /** Runs one benchmark class's methods; results by method name. */
+    static Map<String, Result<?>> jmh(Class<?> benchmark, BenchSettings s) throws RunnerException {
+        TimeValue iteration = TimeValue.milliseconds(s.iteration().toMillis());
+        OptionsBuilder options = new OptionsBuilder();
+        options.include("^" + Pattern.quote(benchmark.getName() + ".")).forks(s.forks())
+                .warmupIterations(s.warmupIterations()).warmupTime(iteration)
+                .measurementIterations(s.measurementIterations()).measurementTime(iteration)
+                .threads(1).shouldFailOnError(true).verbosity(VerboseMode.SILENT)
+                .jvmArgsAppend("-Xmx1g");
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Map<String, Result<?>> byMethod = new HashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            byMethod.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult());
+        }
+        return byMethod;
+    }
+
+    private static double p50(Result<?> r) {
+        return r.getStatistics().getPercentile(50);
+    }
+
+    private static String samples(Map<String, Result<?>> results) {
+        long n = results.values().stream().mapToLong(r -> r.getStatistics().getN()).min().orElse(0);
+        return "p50 of at least " + n + " samples each";
+    }
+
+    private static String micros(double us) {
+        return us >= 1000 ? String.format(Locale.ROOT, "%.2f ms", us / 1000) : String.format(Locale.ROOT, "%.1f us", us);
+    }
+
+    private static double mibPerSecond(double millis) {
+        return (ENVELOPE_BYTES / (double) (1 << 20)) / (millis / 1000);
+    }
+
+    static String environment() {
+        return "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch");
+    }
+}
