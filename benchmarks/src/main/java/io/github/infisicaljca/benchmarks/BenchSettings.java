@@ -17,6 +17,10 @@ record BenchSettings(String name, int forks, int warmupIterations, int measureme
     static final BenchSettings FULL = new BenchSettings("full", 2, 5, 10, Duration.ofSeconds(2), 5,
             Duration.ofSeconds(5), Duration.ofSeconds(10));
 
+    /** For the tests: every path once, in this JVM, figures meaningless. */
+    static final BenchSettings SMOKE = new BenchSettings("smoke", 0, 0, 1, Duration.ofMillis(100), 1,
+            Duration.ofMillis(100), Duration.ofMillis(300));
+
     String describe() {
         return String.format("JMH %d fork%s x (%d warm-up + %d measured iterations of %d ms); concurrency %d run%s of "
                 + "%d ms warm-up + %d ms measured", forks, forks == 1 ? "" : "s", warmupIterations,

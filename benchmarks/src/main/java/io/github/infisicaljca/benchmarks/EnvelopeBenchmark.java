@@ -72,6 +72,10 @@ public class EnvelopeBenchmark {
         return jdk.doFinal(message);
     }
 
+    BenchFixture fixture() {
+        return fixture;
+    }
+
     byte[] message() {
         return message;
     }

@@ -2,12 +2,7 @@ package io.github.infisicaljca.benchmarks;
 
 import io.github.infisicaljca.InfisicalPrivateKey;
 import io.github.infisicaljca.emulator.KmsEmulator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.Signature;
-import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * {@code sign_overhead_ratio}: a provider {@code INFISICAL-RSA} sign against a plain
- * {@link HttpClient} POST of the very JSON body the provider sent (taken from the emulator's
+ * {@link RawPost} of the very JSON body the provider sent (taken from the emulator's
  * request log) to the same endpoint with the same token. The difference is everything the
  * provider adds: the JCA plumbing, JSON, Base64, the response checks and the local check of
  * the returned signature.
@@ -39,9 +34,7 @@ public class SignBenchmark {
     private Signature signature;
     private InfisicalPrivateKey key;
     private byte[] message;
-    private HttpClient raw;
-    private HttpRequest rawRequest;
-    private String rawBody;
+    private RawPost raw;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -51,14 +44,7 @@ public class SignBenchmark {
         new Random(1).nextBytes(message);
         signature = Signature.getInstance("INFISICAL-RSA", fixture.provider());
         providerSign(); // one sign so that the emulator logs the body the provider sends
-        rawBody = fixture.lastBody("/sign");
-        raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        rawRequest = HttpRequest.newBuilder(URI.create(fixture.kms().url() + "/api/v1/kms/keys/" + key.keyId() + "/sign"))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + fixture.kms().issueToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(rawBody)).build();
+        raw = new RawPost(fixture, key.keyId(), "sign", fixture.lastBody("/sign"));
     }
 
     @TearDown(Level.Trial)
@@ -75,16 +61,16 @@ public class SignBenchmark {
 
     @Benchmark
     public byte[] rawPost() throws Exception {
-        HttpResponse<byte[]> r = raw.send(rawRequest, HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("raw sign answered " + r.statusCode());
-        }
-        return r.body();
+        return raw.send();
     }
 
-    /** For tests: the JSON the raw benchmark posts. */
-    String rawBody() {
-        return rawBody;
+    /** For tests: the baseline. */
+    RawPost raw() {
+        return raw;
+    }
+
+    byte[] message() {
+        return message;
     }
 
     InfisicalPrivateKey key() {

@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code remote_over_local_verify} and {@code local_verify_ratio}: one {@code INFISICAL-RSA}
  * signature of the emulator's RSA key verified three ways: remotely by the KMS
  * ({@code infisical.verify=remote}), locally through the provider with the handle's cached
- * public key (the default), and by the JDK's own {@code SHA256withRSA} with that same key.
+ * public key (the default), and by the JDK's own {@code SHA256withRSA} with that same key;
+ * and a {@link RawPost} of the provider's verify request, the fastest any remote verify could be.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +41,7 @@ public class VerifyBenchmark {
     private Signature local;
     private Signature remote;
     private Signature jdk;
+    private RawPost raw;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -58,6 +60,8 @@ public class VerifyBenchmark {
         remoteHandle = ((InfisicalPrivateKey) remoteProvider.key(key.keyId())).publicKey();
         remote = Signature.getInstance("INFISICAL-RSA", remoteProvider);
         jdk = Signature.getInstance("SHA256withRSA", "SunRsaSign");
+        remoteVerify(); // logs the body the provider sends, for the raw baseline
+        raw = new RawPost(fixture, key.keyId(), "verify", fixture.lastBody("/verify"));
     }
 
     @TearDown(Level.Trial)
@@ -70,6 +74,12 @@ public class VerifyBenchmark {
         return check(remote, remoteHandle);
     }
 
+    /** Not a figure of its own: the floor of any remote verify on this machine. */
+    @Benchmark
+    public byte[] rawVerifyPost() throws Exception {
+        return raw.send();
+    }
+
     @Benchmark
     public boolean localVerify() throws Exception {
         return check(local, localHandle);
@@ -80,6 +90,14 @@ public class VerifyBenchmark {
         jdk.initVerify(localHandle.jdkPublicKey());
         jdk.update(message);
         return requireValid(jdk.verify(signatureBytes));
+    }
+
+    BenchFixture fixture() {
+        return fixture;
+    }
+
+    RawPost raw() {
+        return raw;
     }
 
     private boolean check(Signature s, InfisicalPublicKey handle) throws Exception {

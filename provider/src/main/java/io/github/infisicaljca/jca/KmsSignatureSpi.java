@@ -36,6 +36,8 @@ final class KmsSignatureSpi extends SignatureSpi {
     private LocalVerifier local;
     /** While signing: the handle's public key, fed the same message, to check the server's answer. */
     private LocalVerifier answerCheck;
+    /** The last verifier built, kept across inits so that its JDK engine is reused. */
+    private LocalVerifier spare;
     private MessageAccumulator message;
 
     KmsSignatureSpi(SignatureScheme scheme) {
@@ -77,6 +79,7 @@ final class KmsSignatureSpi extends SignatureSpi {
         mode = Mode.NONE;
         handle = newHandle;
         localKey = newLocalKey;
+        spare = local != null ? local : answerCheck != null ? answerCheck : spare;
         local = null;
         answerCheck = null;
         message = null;
@@ -90,12 +93,13 @@ final class KmsSignatureSpi extends SignatureSpi {
 
     private void arm(Mode newMode) throws InvalidKeyException {
         if (newMode == Mode.VERIFY_LOCAL) {
-            local = LocalVerifier.of(algorithm, localKey);
+            local = LocalVerifier.reuse(spare, algorithm, localKey);
         } else {
             message = new MessageAccumulator(algorithm, handle.binding().config().maxPayloadBytes(),
                     newMode == Mode.SIGN ? "sign" : "verify");
             answerCheck = newMode == Mode.SIGN
-                    ? LocalVerifier.of(algorithm, ((PrivateKeyHandle) handle).publicHandle().jdkPublicKey()) : null;
+                    ? LocalVerifier.reuse(spare, algorithm, ((PrivateKeyHandle) handle).publicHandle().jdkPublicKey())
+                    : null;
         }
         mode = newMode;
     }

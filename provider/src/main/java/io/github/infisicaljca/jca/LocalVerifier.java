@@ -21,12 +21,14 @@ import java.security.interfaces.ECPublicKey;
  * happen when {@code r + n < p}, which chance alone essentially never gives.
  */
 final class LocalVerifier {
+    private final SigningAlgorithm algorithm;
     private final Signature jdk;
-    private final PublicKey key;
+    private PublicKey key;
     /** Only for ECDSA: the same hash, for the exact re-check. */
     private final MessageDigest digest;
 
-    private LocalVerifier(Signature jdk, PublicKey key, MessageDigest digest) {
+    private LocalVerifier(SigningAlgorithm algorithm, Signature jdk, PublicKey key, MessageDigest digest) {
+        this.algorithm = algorithm;
         this.jdk = jdk;
         this.key = key;
         this.digest = digest;
@@ -35,13 +37,39 @@ final class LocalVerifier {
     static LocalVerifier of(SigningAlgorithm algorithm, PublicKey key) throws InvalidKeyException {
         Signature jdk = JdkSignatures.verifier(algorithm, key);
         if (algorithm.family() != SigningAlgorithm.Family.ECDSA) {
-            return new LocalVerifier(jdk, key, null);
+            return new LocalVerifier(algorithm, jdk, key, null);
         }
         try {
-            return new LocalVerifier(jdk, key, MessageDigest.getInstance(algorithm.hashAlgorithm()));
+            return new LocalVerifier(algorithm, jdk, key, MessageDigest.getInstance(algorithm.hashAlgorithm()));
         } catch (NoSuchAlgorithmException e) {
             throw new ProviderException("the JDK has no " + algorithm.hashAlgorithm(), e);
         }
+    }
+
+    /**
+     * {@code previous} re-armed for {@code newKey} when it verifies the same algorithm and its
+     * engine takes the key, else a new verifier. Finding and creating the JDK engine costs
+     * about a tenth of an RSA verification, so an engine initialised again and again (as the
+     * JCA allows) keeps its JDK engine.
+     */
+    static LocalVerifier reuse(LocalVerifier previous, SigningAlgorithm algorithm, PublicKey newKey)
+            throws InvalidKeyException {
+        if (previous == null || previous.algorithm != algorithm) {
+            return of(algorithm, newKey);
+        }
+        try {
+            previous.jdk.initVerify(newKey);
+            if (algorithm.family() == SigningAlgorithm.Family.RSA_PSS) {
+                previous.jdk.setParameter(SignatureScheme.pssSpec(algorithm));
+            }
+        } catch (InvalidKeyException | java.security.InvalidAlgorithmParameterException e) {
+            return of(algorithm, newKey); // another provider may take it
+        }
+        if (previous.digest != null) {
+            previous.digest.reset();
+        }
+        previous.key = newKey;
+        return previous;
     }
 
     void update(byte[] b, int off, int len) throws SignatureException {

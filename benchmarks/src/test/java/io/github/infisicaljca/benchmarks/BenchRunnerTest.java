@@ -1,0 +1,70 @@
+package io.github.infisicaljca.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchRunnerTest {
+    static final List<String> KEYS = List.of("sign_overhead_ratio", "concurrency_efficiency",
+            "remote_over_local_verify", "local_verify_ratio", "audit_hash_ratio", "envelope_ratio");
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return BenchRunner.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        assertEquals(2, run("--fast"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--fast'"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: infisical-jca bench [--quick]"));
+    }
+
+    @Test
+    void outNeedsAFile() {
+        assertEquals(2, run("--quick", "--out"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--out needs a file"));
+    }
+
+    @Test
+    void helpPrintsTheUsage() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: infisical-jca bench"));
+    }
+
+    @Test
+    void theDefaultFileIsUnderTheRepositoryTheLauncherNames() {
+        assertEquals(Path.of("/repo/benchmarks/target/bench.json"),
+                BenchRunner.defaultOutput(Map.of("INFISICAL_JCA_HOME", "/repo")));
+        assertEquals(Path.of("benchmarks/target/bench.json"), BenchRunner.defaultOutput(Map.of()));
+    }
+
+    /** Every benchmark once, in this JVM, through JMH and the harness: the figures exist, whatever their values. */
+    @Test
+    void aSmokeRunProducesEveryFigure(@TempDir Path dir) throws Exception {
+        BenchReport report = BenchRunner.measure(BenchSettings.SMOKE,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(KEYS, report.figures().stream().map(Figure::key).toList());
+        Path file = dir.resolve("bench.json");
+        report.write(file);
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        for (String key : KEYS) {
+            assertTrue(json.get(key).isNumber() && json.get(key).asDouble() > 0, key + " = " + json.get(key));
+            assertTrue(json.at("/details/" + key + "/inputs").asText().length() > 10, key);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("[5/5] envelope"));
+    }
+}

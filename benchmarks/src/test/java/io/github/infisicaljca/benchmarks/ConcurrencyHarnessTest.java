@@ -1,0 +1,64 @@
+package io.github.infisicaljca.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ConcurrencyHarnessTest {
+    @Test
+    void everyThreadRunsItsOwnOperationAndTheWindowCountsThem() throws Exception {
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        AtomicInteger created = new AtomicInteger();
+        ConcurrencyHarness.Result r = ConcurrencyHarness.run(4, Duration.ofMillis(20), Duration.ofMillis(50),
+                Duration.ofMillis(200), () -> {
+                    created.incrementAndGet();
+                    return () -> {
+                        threads.add(Thread.currentThread());
+                        Thread.sleep(1);
+                    };
+                });
+        assertEquals(4, created.get());
+        assertEquals(4, threads.size());
+        assertTrue(r.operations() > 0, "operations " + r.operations());
+        assertEquals(200.0, r.ideal(), 1e-9); // 4 threads / 20 ms
+        assertEquals(r.opsPerSecond() / 200.0, r.efficiency(), 1e-12);
+    }
+
+    @Test
+    void aFailingOperationFailsTheRun() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConcurrencyHarness.run(2,
+                Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(50), () -> () -> {
+                    throw boom;
+                }));
+        assertSame(boom, e.getCause());
+    }
+
+    @Test
+    void theMacOperationIsOneRemoteCall() throws Exception {
+        try (BenchFixture fixture = BenchFixture.start()) {
+            ConcurrencyHarness.Operation op = Concurrency.macs(fixture).get();
+            long before = macCalls(fixture);
+            op.run();
+            op.run();
+            assertEquals(before + 2, macCalls(fixture));
+        }
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, Concurrency.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, Concurrency.median(new double[] {4, 1, 3, 2}));
+    }
+
+    private static long macCalls(BenchFixture fixture) {
+        return fixture.kms().requests().stream().filter(r -> r.route().endsWith("/generate-mac")).count();
+    }
+}
