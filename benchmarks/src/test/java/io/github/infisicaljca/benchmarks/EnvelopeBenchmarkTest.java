@@ -3,6 +3,7 @@ package io.github.infisicaljca.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.infisicaljca.EnvelopeParameterSpec;
 import javax.crypto.Cipher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +37,13 @@ class EnvelopeBenchmarkTest {
     @Test
     void theJdkSideIsAes256GcmWithA16ByteTag() throws Exception {
         assertEquals(bench.message().length + 16, bench.jdkAesGcm().length);
+    }
+
+    @Test
+    void theSegmentedJdkSideRunsOverTheWholeMessageLocally() throws Exception {
+        long before = bench.fixture().kms().requests().size();
+        assertEquals(EnvelopeParameterSpec.DEFAULT.segmentSize() + 16, bench.jdkAesGcmSegmented().length);
+        assertEquals(before, bench.fixture().kms().requests().size());
     }
 
     private long encryptCalls() {

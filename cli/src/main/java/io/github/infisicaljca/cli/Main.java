@@ -5,7 +5,6 @@ import io.github.infisicaljca.benchmarks.BenchRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -16,26 +15,24 @@ import java.util.Map;
  * 2 usage or configuration error.
  */
 public final class Main {
-    /** A command of the contract; those not {@code available} are listed as coming. */
-    private record Command(String name, String synopsis, String summary, boolean available) {
+    /** A command of the contract, as the help lists it. */
+    private record Command(String synopsis, String summary) {
     }
 
     private static final List<Command> COMMANDS = List.of(
-            new Command("demo", "demo", "a tour on the embedded KMS emulator", true),
-            new Command("dev-server", "dev-server [--port N] [--state-dir DIR]",
-                    "run the KMS emulator, print export lines", true),
-            new Command("doctor", "doctor", "check config, reachability, auth, key access, latency", true),
-            new Command("keys", "keys", "list the project's keys: name, id, usage, algorithm", true),
-            new Command("sign", "sign --key K [--alg A] [--base64]", "sign stdin (or --in) to stdout (or --out)", true),
-            new Command("verify", "verify --key K --signature FILE [--alg A]", "verify a signature; exit 0 valid, 1 not",
-                    true),
-            new Command("encrypt", "encrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", true),
-            new Command("decrypt", "decrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE", true),
-            new Command("bench", "bench [--quick] [--out FILE]", "run the benchmarks, write benchmarks/target/bench.json",
-                    true),
-            new Command("audit", "audit seal [--in FILE] [--out FILE]", "seal JSON Lines audit events", true),
-            new Command("audit", "audit verify [--in FILE] [--accept ALG[,ALG]]",
-                    "verify sealed events; exit 0 when all verify, else 1", true));
+            new Command("demo", "a tour on the embedded KMS emulator"),
+            new Command("dev-server [--port N] [--state-dir DIR]",
+                    "run the KMS emulator, print export lines"),
+            new Command("doctor", "check config, reachability, auth, key access, latency"),
+            new Command("keys", "list the project's keys: name, id, usage, algorithm"),
+            new Command("sign --key K [--alg A] [--base64]", "sign stdin (or --in) to stdout (or --out)"),
+            new Command("verify --key K --signature FILE [--alg A]", "verify a signature; exit 0 valid, 1 not"),
+            new Command("encrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE"),
+            new Command("decrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE"),
+            new Command("bench [--quick] [--out FILE]", "run the benchmarks, write benchmarks/target/bench.json"),
+            new Command("audit seal [--in FILE] [--out FILE]", "seal JSON Lines audit events"),
+            new Command("audit verify [--in FILE] [--accept ALG[,ALG]]",
+                    "verify sealed events; exit 0 when all verify, else 1"));
 
     private static final String[][] CONFIGURATION = {
         {"INFISICAL_URL", "Infisical server base URL"},
@@ -110,21 +107,8 @@ public final class Main {
             case "bench":
                 return BenchRunner.run(Args.rest(args, 1).toArray(new String[0]), env, out, err);
             default:
-                break;
+                throw CliException.usage("unknown command '" + name + "'");
         }
-        for (Command c : COMMANDS) {
-            if (c.name().equals(name)) {
-                throw CliException.usage("'" + name + "' is not available yet in this version ("
-                        + Version.current() + "); available now: " + available());
-            }
-        }
-        throw CliException.usage("unknown command '" + name + "'");
-    }
-
-    private static String available() {
-        return String.join(", ", COMMANDS.stream().filter(Command::available)
-                .map(c -> c.synopsis().split(" ")[0].equals("audit") ? String.join(" ", Arrays.copyOf(
-                        c.synopsis().split(" "), 2)) : c.name()).toList());
     }
 
     static String help() {
@@ -132,7 +116,7 @@ public final class Main {
         b.append("infisical-jca ").append(Version.current())
                 .append(": Infisical KMS keys through JCA\n\nusage: infisical-jca <command> [options]\n\ncommands:\n");
         for (Command c : COMMANDS) {
-            b.append(String.format("  %-46s %s%s\n", c.synopsis(), c.summary(), c.available() ? "" : " (coming)"));
+            b.append(String.format("  %-46s %s\n", c.synopsis(), c.summary()));
         }
         b.append("\nconfiguration (environment variables; secrets are never printed):\n");
         for (String[] row : CONFIGURATION) {

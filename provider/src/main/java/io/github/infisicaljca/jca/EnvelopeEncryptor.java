@@ -80,15 +80,22 @@ final class EnvelopeEncryptor {
     }
 
     byte[] update(byte[] in, int off, int len) throws KmsException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(len + EnvelopeFormat.TAG + 128);
-        feed(in, off, len, out);
-        return out.toByteArray();
+        start();
+        long total = (long) pendingLen + len;
+        long sealed = total == 0 ? 0 : (total - 1) / pending.length; // the last bytes wait: they may end the message
+        byte[] out = new byte[exactSize(headerBytes() + sealed * (pending.length + EnvelopeFormat.TAG))];
+        int written = feed(in, off, len, false, out);
+        assert written == out.length;
+        return out;
     }
 
     byte[] doFinal(byte[] in, int off, int len) throws KmsException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(len + pendingLen + EnvelopeFormat.TAG + 128);
-        feed(in, off, len, out);
-        sealPending(true, out);
+        start();
+        long total = (long) pendingLen + len;
+        long segs = total == 0 ? 1 : (total + pending.length - 1) / pending.length;
+        byte[] out = new byte[exactSize(headerBytes() + total + segs * EnvelopeFormat.TAG)];
+        int written = feed(in, off, len, true, out);
+        assert written == out.length;
         header = null; // the next message starts with a new data key
         segments = null; // and takes its own AAD first
         userAad.reset();
@@ -96,13 +103,33 @@ final class EnvelopeEncryptor {
         if (!spec.cacheEnabled()) {
             java.util.Arrays.fill(dataKey, (byte) 0); // used once; a cached key lives on in the cache
         }
-        return out.toByteArray();
+        return out;
     }
 
-    private void feed(byte[] in, int off, int len, ByteArrayOutputStream out) throws KmsException {
-        start();
+    private int headerBytes() {
+        return headerSent ? 0 : header.length;
+    }
+
+    private static int exactSize(long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new ProviderException("INFISICAL-ENVELOPE output of " + size + " bytes does not fit one array: "
+                    + "pass the message in parts (update, CipherOutputStream)");
+        }
+        return (int) size;
+    }
+
+    /**
+     * Writes the header (once) and every segment this input completes into {@code out} from 0,
+     * and returns the bytes written. Whole segments are sealed straight from the caller's
+     * array: only a segment that may still be the last, or that is split across calls, goes
+     * through {@code pending}. One pass over the data, where copying it through buffers cost
+     * more than the AES-GCM itself.
+     */
+    private int feed(byte[] in, int off, int len, boolean last, byte[] out) {
+        int pos = 0;
         if (!headerSent) {
-            out.write(header, 0, header.length);
+            System.arraycopy(header, 0, out, 0, header.length);
+            pos = header.length;
             headerSent = true;
         }
         if (segments == null) {
@@ -113,24 +140,37 @@ final class EnvelopeEncryptor {
                 throw new ProviderException("cannot derive the envelope's message key", e);
             }
         }
+        int segment = pending.length;
         int end = off + len;
         while (off < end) {
-            if (pendingLen == pending.length) {
-                sealPending(false, out); // more input follows, so this full segment is not the last
+            if (pendingLen == 0 && end - off > segment) {
+                pos += seal(false, in, off, segment, out, pos); // more input follows it
+                off += segment;
+            } else if (pendingLen == 0 && last) {
+                return pos + seal(true, in, off, end - off, out, pos);
+            } else {
+                if (pendingLen == segment) {
+                    pos += seal(false, pending, 0, pendingLen, out, pos); // more input follows it
+                    pendingLen = 0;
+                }
+                int n = Math.min(end - off, segment - pendingLen);
+                System.arraycopy(in, off, pending, pendingLen, n);
+                pendingLen += n;
+                off += n;
             }
-            int n = Math.min(end - off, pending.length - pendingLen);
-            System.arraycopy(in, off, pending, pendingLen, n);
-            pendingLen += n;
-            off += n;
         }
+        if (last) {
+            pos += seal(true, pending, 0, pendingLen, out, pos);
+            pendingLen = 0;
+        }
+        return pos;
     }
 
-    private void sealPending(boolean last, ByteArrayOutputStream out) {
+    private int seal(boolean last, byte[] in, int off, int len, byte[] out, int pos) {
         if (index >= EnvelopeFormat.MAX_SEGMENTS) {
             throw new ProviderException("INFISICAL-ENVELOPE message too long: more than 2^32 segments");
         }
-        segments.seal(index++, last, pending, 0, pendingLen, out);
-        pendingLen = 0;
+        return segments.seal(index++, last, in, off, len, out, pos);
     }
 
     /** Upper bound of what the next update or doFinal with {@code len} more bytes writes. */

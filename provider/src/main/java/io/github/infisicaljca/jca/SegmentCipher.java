@@ -26,13 +26,14 @@ final class SegmentCipher {
         }
     }
 
-    void seal(long index, boolean last, byte[] in, int off, int len, ByteArrayOutputStream out) {
+    /** Seals one segment into {@code out} at {@code pos}; returns the bytes written (len + tag). */
+    int seal(long index, boolean last, byte[] in, int off, int len, byte[] out, int pos) {
         try {
             gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(EnvelopeFormat.TAG * 8,
                     EnvelopeFormat.nonce(noncePrefix, index, last)));
             gcm.updateAAD(aad);
-            out.write(gcm.doFinal(in, off, len));
-        } catch (GeneralSecurityException | java.io.IOException e) {
+            return gcm.doFinal(in, off, len, out, pos);
+        } catch (GeneralSecurityException e) {
             throw new ProviderException("AES-GCM failed on envelope segment " + index, e);
         }
     }
