@@ -11,13 +11,15 @@ import java.util.Arrays;
 
 /**
  * {@link EventHasher}'s canonical form written straight to UTF-8 and hashed. Building
- * {@link EventHasher#canonicalString} and encoding it cost five times the SHA-256 itself: a
- * String per field, a StringBuilder inflated to UTF-16 by the first non-Latin-1 character, a scan
- * for lone surrogates, the encoding, and a {@code MessageDigest.getInstance} on every call.
+ * {@link EventHasher#canonicalString} and encoding it took over five times as long as the SHA-256
+ * itself: a String per field, a StringBuilder inflated to UTF-16 by the first non-Latin-1
+ * character, a scan for lone surrogates, the encoding, and a {@code MessageDigest.getInstance}
+ * on every call.
  *
  * <p>The bytes are exactly {@code canonicalString(event).getBytes(UTF_8)}, which is also its
  * {@link Utf8#encode} as JSON.stringify leaves no lone surrogate; {@code CanonicalWriterTest}
- * holds the two together. One per thread, through {@link #get()}: not thread-safe itself.
+ * holds the two together. One per thread, through {@link #get()}, as it is not thread-safe: a
+ * thread that hashes keeps a MessageDigest and a buffer of 1 KiB (up to {@link #RETAINED}).
  */
 final class CanonicalWriter {
     private static final ThreadLocal<CanonicalWriter> PER_THREAD = ThreadLocal.withInitial(CanonicalWriter::new);
@@ -29,17 +31,11 @@ final class CanonicalWriter {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle INTS_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONGS_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONGS_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /**
-     * Per field, {@code name:} ({@code |name:} after the first), and the same with {@code null}
-     * after it, as little-endian words: a word store or three beat a byte copy of unknown length.
-     */
-    private static final long[][] PREFIX_WORDS = new long[EventHasher.FIELDS.size()][];
-    private static final int[] PREFIX_LENGTH = new int[PREFIX_WORDS.length];
-    private static final long[][] NULL_WORDS = new long[PREFIX_WORDS.length][];
-    private static final int[] NULL_LENGTH = new int[PREFIX_WORDS.length];
-    /** Room for any field's words, which may write up to seven bytes past their length. */
+    /** Per field, {@code name:} ({@code |name:} after the first), and the same with {@code null} after it. */
+    private static final byte[][] PREFIX = new byte[EventHasher.FIELDS.size()][];
+    private static final byte[][] PREFIX_NULL = new byte[PREFIX.length][];
+    /** Room for the longest of those. */
     private static final int PREFIX_ROOM;
 
     /** How JSON.stringify writes an ASCII code unit: 0 as itself, 'u' as \\u00xx, else a backslash and this. */
@@ -47,13 +43,11 @@ final class CanonicalWriter {
 
     static {
         int room = 0;
-        for (int i = 0; i < PREFIX_WORDS.length; i++) {
+        for (int i = 0; i < PREFIX.length; i++) {
             String prefix = (i == 0 ? "" : "|") + EventHasher.FIELDS.get(i) + ":";
-            PREFIX_LENGTH[i] = prefix.length();
-            PREFIX_WORDS[i] = words(prefix);
-            NULL_LENGTH[i] = prefix.length() + 4;
-            NULL_WORDS[i] = words(prefix + "null");
-            room = Math.max(room, 8 * NULL_WORDS[i].length);
+            PREFIX[i] = prefix.getBytes(StandardCharsets.US_ASCII);
+            PREFIX_NULL[i] = (prefix + "null").getBytes(StandardCharsets.US_ASCII);
+            room = Math.max(room, PREFIX_NULL[i].length);
         }
         PREFIX_ROOM = room;
         Arrays.fill(ESCAPE, 0, 0x20, (byte) 'u');
@@ -122,7 +116,7 @@ final class CanonicalWriter {
     private byte[] write(AuditEvent event) {
         byte[] out = buffer;
         int p = 0;
-        for (int i = 0; i < PREFIX_WORDS.length; i++) {
+        for (int i = 0; i < PREFIX.length; i++) {
             // Reads the fields in order through EventHasher, so a bad event fails as canonicalString does.
             String v = EventHasher.hashedValue(event, i);
             // No code unit takes more than six bytes (\\uXXXX); two quotes more.
@@ -130,10 +124,10 @@ final class CanonicalWriter {
             if (need > out.length) {
                 out = grow(out, need);
             }
-            if (v == null) {
-                p = putWords(NULL_WORDS[i], NULL_LENGTH[i], out, p);
-            } else {
-                p = putWords(PREFIX_WORDS[i], PREFIX_LENGTH[i], out, p);
+            byte[] prefix = v == null ? PREFIX_NULL[i] : PREFIX[i];
+            System.arraycopy(prefix, 0, out, p, prefix.length);
+            p += prefix.length;
+            if (v != null) {
                 p = stringify(v, out, p);
             }
         }
@@ -209,23 +203,6 @@ final class CanonicalWriter {
         out[p++] = HEX[c >>> 4 & 0xF];
         out[p++] = HEX[c & 0xF];
         return p;
-    }
-
-    /** Writes {@code length} bytes held in words; the rest of the last word lands past them, as scratch. */
-    private static int putWords(long[] words, int length, byte[] out, int p) {
-        for (int i = 0; i < words.length; i++) {
-            LONGS_LE.set(out, p + 8 * i, words[i]);
-        }
-        return p + length;
-    }
-
-    private static long[] words(String ascii) {
-        byte[] b = Arrays.copyOf(ascii.getBytes(StandardCharsets.US_ASCII), (ascii.length() + 7) / 8 * 8);
-        long[] w = new long[b.length / 8];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (long) LONGS_LE.get(b, 8 * i);
-        }
-        return w;
     }
 
     /** Four bytes as eight lower-case hex digits at once, where a table would take eight lookups. */

@@ -10,7 +10,7 @@ import java.util.List;
  * lower-case hex. The five optional fields are {@code null} when absent or empty.
  *
  * <p>{@link #canonicalString} is the readable definition; {@link #generateHash} hashes the same
- * bytes written by {@link CanonicalWriter}, which is several times faster.
+ * bytes as written by {@link CanonicalWriter}, about three times as fast as encoding that string.
  */
 public final class EventHasher {
     /** The hashed fields, already in sorted order. */
