@@ -2,14 +2,15 @@ package io.github.infisicaljca.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * The smart-logs {@code generateHash}, byte for byte: the eight fields below, sorted by name,
  * each written {@code name:} + JSON.stringify(value), joined with {@code |}, UTF-8, SHA-256,
  * lower-case hex. The five optional fields are {@code null} when absent or empty.
+ *
+ * <p>{@link #canonicalString} is the readable definition; {@link #generateHash} hashes the same
+ * bytes as written by {@link CanonicalWriter}, about three times as fast as encoding that string.
  */
 public final class EventHasher {
     /** The hashed fields, already in sorted order. */
@@ -17,6 +18,14 @@ public final class EventHasher {
             "status", "targetResourceId", "targetResourceType", "timestamp");
     static final List<String> REQUIRED = List.of("timestamp", "action", "status");
     public static final String HASH_ALGORITHM = "SHA-256";
+    private static final String[] FIELD_NAMES = FIELDS.toArray(new String[0]);
+    private static final boolean[] REQUIRED_AT = new boolean[FIELD_NAMES.length];
+
+    static {
+        for (int i = 0; i < REQUIRED_AT.length; i++) {
+            REQUIRED_AT[i] = REQUIRED.contains(FIELD_NAMES[i]);
+        }
+    }
 
     private EventHasher() {
     }
@@ -24,27 +33,39 @@ public final class EventHasher {
     /** The string that is hashed; public so that mismatches can be diagnosed. */
     public static String canonicalString(AuditEvent event) {
         StringBuilder sb = new StringBuilder(256);
-        for (String field : FIELDS) {
-            if (sb.length() > 0) {
+        for (int i = 0; i < FIELDS.size(); i++) {
+            if (i > 0) {
                 sb.append('|');
             }
-            String value = event.text(field);
-            boolean required = REQUIRED.contains(field);
-            if (required && value == null) {
-                throw new IllegalArgumentException("the audit event has no " + field + ": timestamp, action and status "
-                        + "are required to hash it");
-            }
-            if (!required && value != null && value.isEmpty()) {
-                value = null;
-            }
-            sb.append(field).append(':').append(value == null ? "null" : JsJson.stringify(value));
+            String value = hashedValue(event, i);
+            sb.append(FIELDS.get(i)).append(':').append(value == null ? "null" : JsJson.stringify(value));
         }
         return sb.toString();
     }
 
+    /**
+     * The value hashed for {@code FIELDS.get(i)}: {@code null} for an absent, null or empty
+     * optional field. Both ways of writing the canonical form read fields only through here, so
+     * they fail alike.
+     *
+     * @throws IllegalArgumentException when a required field is absent or null, or a field is not a string
+     */
+    static String hashedValue(AuditEvent event, int i) {
+        String field = FIELD_NAMES[i];
+        String value = event.text(field);
+        if (REQUIRED_AT[i]) {
+            if (value == null) {
+                throw new IllegalArgumentException("the audit event has no " + field + ": timestamp, action and status "
+                        + "are required to hash it");
+            }
+            return value;
+        }
+        return value == null || value.isEmpty() ? null : value;
+    }
+
     /** SHA-256 of the canonical string, 64 lower-case hex digits. */
     public static String generateHash(AuditEvent event) {
-        return HexFormat.of().formatHex(sha256(Utf8.encode(canonicalString(event))));
+        return CanonicalWriter.get().hash(event).hexString();
     }
 
     /** Whether {@code expectedHash} is this event's hash; compared in constant time. */
@@ -52,15 +73,7 @@ public final class EventHasher {
         if (expectedHash == null) {
             return false;
         }
-        return MessageDigest.isEqual(generateHash(event).getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(CanonicalWriter.get().hash(event).hex(),
                 expectedHash.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance(HASH_ALGORITHM).digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 }
