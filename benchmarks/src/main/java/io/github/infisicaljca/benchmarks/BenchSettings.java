@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 record BenchSettings(String name, int forks, int warmupIterations, int measurementIterations, Duration iteration,
         int concurrencyRuns, Duration concurrencyWarmup, Duration concurrencyWindow) {
-    static final BenchSettings QUICK = new BenchSettings("quick", 1, 2, 3, Duration.ofSeconds(1), 3,
+    static final BenchSettings QUICK = new BenchSettings("quick", 1, 4, 3, Duration.ofSeconds(1), 3,
             Duration.ofSeconds(2), Duration.ofSeconds(4));
     static final BenchSettings FULL = new BenchSettings("full", 2, 5, 10, Duration.ofSeconds(2), 5,
             Duration.ofSeconds(5), Duration.ofSeconds(10));
