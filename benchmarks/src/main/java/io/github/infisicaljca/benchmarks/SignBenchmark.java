@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link RawPost} of the very JSON body the provider sent (taken from the emulator's
  * request log) to the same endpoint with the same token. The difference is everything the
  * provider adds: the JCA plumbing, JSON, Base64, the response checks and the local check of
- * the returned signature.
+ * the returned signature. {@code bench} times the two methods in alternating blocks in one JVM
+ * ({@link PairedLatency}); as a JMH benchmark it runs each in its own JVM.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
