@@ -30,7 +30,7 @@ public final class BenchRunner {
     static final int THREADS = 64;
     static final Duration LATENCY = Duration.ofMillis(20);
     private static final String USAGE = "usage: infisical-jca bench [--quick] [--out FILE]\n"
-            + "  --quick     about two minutes on two cores (default: the full run, about ten)\n"
+            + "  --quick     about two minutes on two cores (default: the full run, about twelve)\n"
             + "  --out FILE  where bench.json goes (default: benchmarks/target/bench.json in the repository)\n";
 
     private BenchRunner() {
@@ -91,8 +91,7 @@ public final class BenchRunner {
     }
 
     /** Every figure, in the order of the README's table. */
-    static BenchReport measure(BenchSettings s, PrintStream progress)
-            throws Exception {
+    static BenchReport measure(BenchSettings s, PrintStream progress) throws Exception {
         progress.println("benchmarks, " + s.name() + " mode: " + s.describe());
         List<Figure> figures = new ArrayList<>();
 
@@ -103,7 +102,7 @@ public final class BenchRunner {
         figures.add(Concurrency.figure(s, progress));
 
         progress.println("[3/5] verify: remote, local through the provider, the JDK's own");
-        Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s);
+        Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s, SIGN_MESSAGE_BYTES);
         double remote = verify.get("remoteVerify").getScore();
         double local = verify.get("localVerify").getScore();
         double jdk = verify.get("jdkVerify").getScore();
@@ -120,7 +119,7 @@ public final class BenchRunner {
                 "the JDK's SHA256withRSA (SunRsaSign) with the same public key " + micros(jdk), verifyInputs));
 
         progress.println("[4/5] audit hash: EventHasher against a bare SHA-256 of the canonical bytes");
-        Map<String, Result<?>> audit = jmh(AuditHashBenchmark.class, s);
+        Map<String, Result<?>> audit = jmh(AuditHashBenchmark.class, s, 0);
         double hashes = audit.get("auditHash").getScore();
         double digests = audit.get("rawSha256").getScore();
         figures.add(new Figure("audit_hash_ratio", hashes / digests, Figure.Target.atLeast(0.70),
@@ -131,7 +130,7 @@ public final class BenchRunner {
 
         progress.println("[5/5] envelope: INFISICAL-ENVELOPE against the JDK's AES/GCM/NoPadding, "
                 + (ENVELOPE_BYTES >> 20) + " MiB");
-        Map<String, Result<?>> envelope = jmh(EnvelopeBenchmark.class, s);
+        Map<String, Result<?>> envelope = jmh(EnvelopeBenchmark.class, s, ENVELOPE_BYTES);
         double env = envelope.get("envelopeEncrypt").getScore();
         double gcm = envelope.get("jdkAesGcm").getScore();
         double segmented = envelope.get("jdkAesGcmSegmented").getScore();
@@ -164,8 +163,11 @@ public final class BenchRunner {
         }
     }
 
-    /** Runs one benchmark class's methods; results by method name. */
-    static Map<String, Result<?>> jmh(Class<?> benchmark, BenchSettings s) throws RunnerException {
+    /**
+     * Runs one benchmark class's methods; results by method name. {@code messageBytes} (when
+     * above 0) is set as the benchmark's parameter, so that the report's inputs are what ran.
+     */
+    static Map<String, Result<?>> jmh(Class<?> benchmark, BenchSettings s, int messageBytes) throws RunnerException {
         TimeValue iteration = TimeValue.milliseconds(s.iteration().toMillis());
         OptionsBuilder options = new OptionsBuilder();
         options.include("^" + Pattern.quote(benchmark.getName() + ".")).forks(s.forks())
@@ -173,6 +175,9 @@ public final class BenchRunner {
                 .measurementIterations(s.measurementIterations()).measurementTime(iteration)
                 .threads(1).shouldFailOnError(true).verbosity(VerboseMode.SILENT)
                 .jvmArgsAppend("-Xmx1g");
+        if (messageBytes > 0) {
+            options.param("messageBytes", String.valueOf(messageBytes));
+        }
         Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, Result<?>> byMethod = new HashMap<>();
         for (RunResult r : results) {
