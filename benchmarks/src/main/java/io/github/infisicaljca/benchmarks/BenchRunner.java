@@ -25,7 +25,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * (the file is written either way), 2 for a usage error.
  */
 public final class BenchRunner {
-    static final int SIGN_MESSAGE_BYTES = 256;
+    static final int MESSAGE_BYTES = 256;
     static final int ENVELOPE_BYTES = 64 << 20;
     static final int THREADS = 64;
     static final Duration LATENCY = Duration.ofMillis(20);
@@ -102,12 +102,12 @@ public final class BenchRunner {
         figures.add(Concurrency.figure(s, progress));
 
         progress.println("[3/5] verify: remote, local through the provider, the JDK's own");
-        Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s, SIGN_MESSAGE_BYTES);
+        Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s, MESSAGE_BYTES);
         double remote = verify.get("remoteVerify").getScore();
         double local = verify.get("localVerify").getScore();
         double jdk = verify.get("jdkVerify").getScore();
         double rawVerify = verify.get("rawVerifyPost").getScore();
-        String verifyInputs = "INFISICAL-RSA signature of a " + SIGN_MESSAGE_BYTES + "-byte message, RSA_4096 key, "
+        String verifyInputs = "INFISICAL-RSA signature of a " + MESSAGE_BYTES + "-byte message, RSA_4096 key, "
                 + "average time per verification";
         figures.add(new Figure("remote_over_local_verify", remote / local, Figure.Target.atLeast(20),
                 "remote verify (infisical.verify=remote) " + micros(remote),
@@ -148,7 +148,7 @@ public final class BenchRunner {
     /** The sign benchmark's two operations, timed in alternating blocks against one emulator (see PairedLatency). */
     static Figure signOverhead(BenchSettings s) throws Exception {
         SignBenchmark sign = new SignBenchmark();
-        sign.messageBytes = SIGN_MESSAGE_BYTES;
+        sign.messageBytes = MESSAGE_BYTES;
         sign.setUp();
         try {
             PairedLatency.Result r = PairedLatency.run(sign::providerSign, sign::rawPost, s.pairedWarmup(),
@@ -156,7 +156,7 @@ public final class BenchRunner {
             return new Figure("sign_overhead_ratio", r.ratio(), Figure.Target.atMost(1.10),
                     "provider INFISICAL-RSA sign p50 " + micros(r.p50MicrosA()),
                     "raw HttpClient POST of the same JSON to the same endpoint p50 " + micros(r.p50MicrosB()),
-                    "RSA_4096 key, " + SIGN_MESSAGE_BYTES + "-byte message, " + r.samplesEach() + " samples each, taken "
+                    "RSA_4096 key, " + MESSAGE_BYTES + "-byte message, " + r.samplesEach() + " samples each, taken "
                             + "in alternating blocks of " + PairedLatency.BLOCK + " in one JVM, emulator on loopback");
         } finally {
             sign.tearDown();

@@ -27,7 +27,7 @@ final class Concurrency {
 
     static Figure figure(BenchSettings s, PrintStream progress) throws InterruptedException, KeyException {
         try (BenchFixture fixture = BenchFixture.start()) {
-            Supplier<ConcurrencyHarness.Operation> op = macs(fixture);
+            Supplier<Operation> op = macs(fixture);
             fixture.kms().latency(BenchRunner.LATENCY, BenchRunner.LATENCY);
             double[] efficiency = new double[s.concurrencyRuns()];
             double[] opsPerSecond = new double[s.concurrencyRuns()];
@@ -45,7 +45,7 @@ final class Concurrency {
                     String.format(Locale.ROOT, "the ideal %,.0f ops/s (%d threads / %d ms)", last.ideal(),
                             BenchRunner.THREADS, BenchRunner.LATENCY.toMillis()),
                     BenchRunner.THREADS + " threads, " + BenchRunner.LATENCY.toMillis() + " ms injected latency, "
-                            + ALGORITHM + " MAC of a " + BenchRunner.SIGN_MESSAGE_BYTES + "-byte message "
+                            + ALGORITHM + " MAC of a " + BenchRunner.MESSAGE_BYTES + "-byte message "
                             + "(HMAC_SHA256 key) through one provider, " + efficiency.length + " run" + (efficiency.length == 1 ? "" : "s")
                             + " of " + s.concurrencyWindow().toMillis() + " ms after " + s.concurrencyWarmup().toMillis()
                             + " ms warm-up, median");
@@ -53,9 +53,9 @@ final class Concurrency {
     }
 
     /** Per thread: its own Mac engine (JCA engines are not thread-safe), all on one key. */
-    static Supplier<ConcurrencyHarness.Operation> macs(BenchFixture fixture) throws KeyException {
+    static Supplier<Operation> macs(BenchFixture fixture) throws KeyException {
         InfisicalSecretKey key = (InfisicalSecretKey) fixture.key(KmsEmulator.HMAC_KEY);
-        byte[] message = new byte[BenchRunner.SIGN_MESSAGE_BYTES];
+        byte[] message = new byte[BenchRunner.MESSAGE_BYTES];
         return () -> {
             Mac mac;
             try {

@@ -17,12 +17,6 @@ import java.util.function.Supplier;
  * {@code (ops / window) / (threads / latency)}.
  */
 final class ConcurrencyHarness {
-    /** One thread's operation; each thread gets its own (JCA engines are not thread-safe). */
-    @FunctionalInterface
-    interface Operation {
-        void run() throws Exception;
-    }
-
     record Result(int threads, Duration latency, Duration window, long operations, double seconds) {
         double opsPerSecond() {
             return operations / seconds;
@@ -43,6 +37,8 @@ final class ConcurrencyHarness {
     /**
      * One run. Any failed operation fails the run (a benchmark that counts errors as work
      * would flatter a broken client).
+     *
+     * @param perThread makes each thread its own operation (JCA engines are not thread-safe)
      */
     static Result run(int threads, Duration latency, Duration warmup, Duration window, Supplier<Operation> perThread)
             throws InterruptedException {

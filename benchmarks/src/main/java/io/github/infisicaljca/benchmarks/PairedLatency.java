@@ -23,7 +23,7 @@ final class PairedLatency {
     private PairedLatency() {
     }
 
-    static Result run(ConcurrencyHarness.Operation a, ConcurrencyHarness.Operation b, Duration warmup, Duration window)
+    static Result run(Operation a, Operation b, Duration warmup, Duration window)
             throws Exception {
         long warmEnd = System.nanoTime() + warmup.toNanos();
         while (System.nanoTime() < warmEnd) {
@@ -51,7 +51,7 @@ final class PairedLatency {
         return new Result(median(timesA, n) / 1e3, median(timesB, n) / 1e3, n);
     }
 
-    private static void block(ConcurrencyHarness.Operation op, long[] times, int at) throws Exception {
+    private static void block(Operation op, long[] times, int at) throws Exception {
         for (int i = 0; i < BLOCK; i++) {
             long t = System.nanoTime();
             op.run();
@@ -62,8 +62,6 @@ final class PairedLatency {
     }
 
     static double median(long[] values, int n) {
-        long[] v = Arrays.copyOf(values, n);
-        Arrays.sort(v);
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+        return Concurrency.median(Arrays.stream(values, 0, n).asDoubleStream().toArray());
     }
 }

@@ -44,7 +44,7 @@ class ConcurrencyHarnessTest {
     @Test
     void theMacOperationIsOneRemoteCall() throws Exception {
         try (BenchFixture fixture = BenchFixture.start()) {
-            ConcurrencyHarness.Operation op = Concurrency.macs(fixture).get();
+            Operation op = Concurrency.macs(fixture).get();
             long before = macCalls(fixture);
             op.run();
             op.run();

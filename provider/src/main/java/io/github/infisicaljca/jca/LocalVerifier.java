@@ -2,6 +2,7 @@ package io.github.infisicaljca.jca;
 
 import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.math.BigInteger;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,7 +63,7 @@ final class LocalVerifier {
             if (algorithm.family() == SigningAlgorithm.Family.RSA_PSS) {
                 previous.jdk.setParameter(SignatureScheme.pssSpec(algorithm));
             }
-        } catch (InvalidKeyException | java.security.InvalidAlgorithmParameterException e) {
+        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
             return of(algorithm, newKey); // another provider may take it
         }
         if (previous.digest != null) {
