@@ -90,6 +90,27 @@ public final class InfisicalProvider extends Provider {
         }
     }
 
+    /**
+     * A handle to a key of {@code infisical.projectId} by its name, without a KeyStore: one
+     * lookup by name (on 2024 servers, which lack that route, the project's key list instead).
+     *
+     * @throws KeyException naming the key and the server's answer when it cannot be had, or
+     *         when no project is configured
+     */
+    public InfisicalKey keyByName(String name) throws KeyException {
+        KmsBinding b = binding.get();
+        String project = b.config().projectId().orElseThrow(() -> new KeyException("cannot get Infisical key '"
+                + name + "' by name: infisical.projectId (INFISICAL_PROJECT_ID) is not set; give the key id instead"));
+        try {
+            return KeyHandles.forKey(b, b.operations().getKeyByName(project, name));
+        } catch (KmsException e) {
+            throw new KeyException("cannot get Infisical key '" + name + "' of project " + project + ": "
+                    + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new KeyException(e.getMessage(), e);
+        }
+    }
+
     /** The configuration in use; resolves it now if it was left for first use. */
     public InfisicalConfig config() {
         return binding.get().config();

@@ -1,7 +1,6 @@
 package io.github.infisicaljca.jca;
 
 import io.github.infisicaljca.InfisicalKey;
-import io.github.infisicaljca.kms.KmsApiException;
 import io.github.infisicaljca.kms.KmsException;
 import io.github.infisicaljca.kms.KmsKey;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.security.ProviderException;
 import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Enumeration;
@@ -37,7 +35,6 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
 
     private final Supplier<KmsBinding> bindingSupplier;
     private final Map<String, InfisicalKey> handles = new ConcurrentHashMap<>();
-    private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
     private KmsBinding binding;
     private KeyListing listing;
 
@@ -67,7 +64,6 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
         }
         listing = fresh;
         handles.clear();
-        certificates.clear();
     }
 
     @Override
@@ -124,7 +120,7 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
             if (!(h instanceof PrivateKeyHandle)) {
                 return null;
             }
-            return certificates.computeIfAbsent(key.id(), id -> Certificates.selfSigned((PrivateKeyHandle) h));
+            return binding.certificate((PrivateKeyHandle) h);
         } catch (KmsException | InvalidKeyException e) {
             throw new ProviderException("cannot make the certificate of key " + key.id() + " (" + key.name() + "): "
                     + e.getMessage(), e);
@@ -164,14 +160,8 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public String engineGetCertificateAlias(Certificate cert) {
-        for (Map.Entry<String, X509Certificate> e : certificates.entrySet()) {
-            if (e.getValue().equals(cert)) {
-                KmsKey k = loaded().byId(e.getKey());
-                return k == null ? null : k.name();
-            }
-        }
-        // Not made by this instance yet: the serial number names the key, so make that key's
-        // certificate and compare, as KeyStore.getCertificateAlias promises for key entries.
+        // The serial number names the key: compare with that key's certificate (made once per
+        // provider), as KeyStore.getCertificateAlias promises for key entries.
         String id = Certificates.keyIdOf(cert);
         KmsKey k = id == null ? null : loaded().byId(id);
         return k != null && cert.equals(engineGetCertificate(k.name())) ? k.name() : null;
@@ -212,7 +202,10 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
         return listing;
     }
 
-    /** By name first, then by key id: in the listing, else asked of the server (keys of other projects). */
+    /**
+     * By name first, then by key id: in the listing, else asked of the server once per listing
+     * (keys of other projects; an unknown id is remembered as unknown just as long).
+     */
     private KmsKey find(String alias) {
         if (alias == null) {
             return null;
@@ -227,12 +220,7 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
             return key;
         }
         try {
-            return binding.operations().getKey(alias);
-        } catch (KmsApiException e) {
-            if (e.isNotFound()) {
-                return null;
-            }
-            throw new ProviderException("cannot look up key " + alias + ": " + e.getMessage(), e);
+            return l.outside(alias);
         } catch (KmsException e) {
             throw new ProviderException("cannot look up key " + alias + ": " + e.getMessage(), e);
         }

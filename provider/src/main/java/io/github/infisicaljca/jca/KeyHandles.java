@@ -13,20 +13,20 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Locale;
 
-/** Makes handles from key metadata; a signing key's public half is fetched here, once. */
+/** Makes handles from key metadata; a signing key's public half comes from the binding, fetched once. */
 public final class KeyHandles {
     private KeyHandles() {
     }
 
     /**
-     * A private-key handle for a sign-verify key (fetching its public key), or a secret-key
-     * handle for an encrypt-decrypt or MAC key.
+     * A private-key handle for a sign-verify key (fetching its public key unless the binding
+     * already has it), or a secret-key handle for an encrypt-decrypt or MAC key.
      */
     public static InfisicalKey forKey(KmsBinding binding, KmsKey key) throws KmsException, InvalidKeyException {
         if (key.keyUsage() != KeyUsage.SIGN_VERIFY) {
             return new SecretKeyHandle(binding, key, secretAlgorithm(key));
         }
-        PublicKey pub = decodePublicKey(key, binding.operations().publicKey(key.id()));
+        PublicKey pub = binding.publicKey(key);
         if (pub instanceof RSAPublicKey) {
             return new RsaPrivateKeyHandle(binding, key, new RsaPublicKeyHandle(binding, key, (RSAPublicKey) pub));
         }

@@ -1,5 +1,6 @@
 package io.github.infisicaljca.jca;
 
+import io.github.infisicaljca.kms.KmsApiException;
 import io.github.infisicaljca.kms.KmsException;
 import io.github.infisicaljca.kms.KmsKey;
 import io.github.infisicaljca.kms.KmsOperations;
@@ -9,11 +10,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A project's keys, read page by page and kept for a minute. A refresh that fails keeps the
- * previous listing (and logs why) rather than emptying the KeyStore under its users.
+ * previous listing (and logs why) rather than emptying the KeyStore under its users. Keys
+ * outside the project, looked up by id, are kept (or known to be unknown) just as long: every
+ * read spends the server's scarcest budget (60 a minute by default).
  */
 final class KeyListing {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.jca");
@@ -23,6 +28,7 @@ final class KeyListing {
     private final String projectId;
     private volatile Map<String, KmsKey> byName = Map.of();
     private volatile Map<String, KmsKey> byId = Map.of();
+    private final Map<String, Optional<KmsKey>> outside = new ConcurrentHashMap<>();
     private volatile long loadedAt;
 
     KeyListing(KmsOperations operations, String projectId) {
@@ -40,6 +46,7 @@ final class KeyListing {
         }
         byName = names;
         byId = ids;
+        outside.clear();
         loadedAt = System.nanoTime();
     }
 
@@ -66,5 +73,23 @@ final class KeyListing {
 
     KmsKey byId(String id) {
         return byId.get(id.toLowerCase(Locale.ROOT));
+    }
+
+    /** A key not in the listing, by id: asked of the server once per listing; null when it has none. */
+    KmsKey outside(String id) throws KmsException {
+        String lower = id.toLowerCase(Locale.ROOT);
+        Optional<KmsKey> known = outside.get(lower);
+        if (known == null) {
+            try {
+                known = Optional.of(operations.getKey(id));
+            } catch (KmsApiException e) {
+                if (!e.isNotFound()) {
+                    throw e;
+                }
+                known = Optional.empty();
+            }
+            outside.put(lower, known);
+        }
+        return known.orElse(null);
     }
 }

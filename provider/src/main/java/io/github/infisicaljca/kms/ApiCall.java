@@ -1,6 +1,7 @@
 package io.github.infisicaljca.kms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.regex.Pattern;
 
 /**
  * One REST call as data: what the executor needs to send, authenticate, retry and describe it.
@@ -19,10 +20,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 record ApiCall(String operation, String keyId, String method, String path, JsonNode body,
         boolean bearer, boolean idempotent, int max500Retries) {
+    private static final Pattern KEY_ID = Pattern.compile(
+            "/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?=/|$)");
 
     ApiCall(String operation, String keyId, String method, String path, JsonNode body, boolean bearer,
             boolean idempotent) {
         this(operation, keyId, method, path, body, bearer, idempotent, -1);
+    }
+
+    /**
+     * The route as the server's rate limiter counts it: the method and the path without its
+     * query, key ids as {@code {keyId}} (every key shares one counter per operation).
+     */
+    String route() {
+        int q = path.indexOf('?');
+        return method + " " + KEY_ID.matcher(q < 0 ? path : path.substring(0, q)).replaceAll("/{keyId}");
     }
 
     static ApiCall get(String operation, String keyId, String path) {

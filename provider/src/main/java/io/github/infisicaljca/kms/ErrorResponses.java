@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
  * Reads Infisical's error bodies: {@code {statusCode, message, error, reqId?}}, where
  * {@code message} is a string or an array of validation issues. Anything else (a proxy's HTML
  * page, an empty body) still yields an exception with the status and a short, clean excerpt.
+ * A rate limiter's refusal becomes a {@link RateLimitedException}, whatever its status.
  */
 final class ErrorResponses {
     private static final int EXCERPT = 200;
@@ -17,8 +18,13 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    /** @param redact masks secrets the server might echo back in its text */
-    static KmsApiException toException(ApiCall call, HttpTransport.Response response, UnaryOperator<String> redact) {
+    /**
+     * A {@link RateLimitedException} for a rate limiter's refusal (see
+     * {@link RateLimitHeaders#isRefusal}), else a {@link KmsApiException}.
+     *
+     * @param redact masks secrets the server might echo back in its text
+     */
+    static KmsException toException(ApiCall call, HttpTransport.Response response, UnaryOperator<String> redact) {
         JsonNode body = Json.parseObject(response.body());
         String error = null;
         String message;
@@ -42,10 +48,14 @@ final class ErrorResponses {
             message = excerpt(response.body(), redact);
         }
         message = capped(message);
+        if (RateLimitHeaders.isRefusal(response.status(), response.headers())) {
+            return RateLimitedException.refusedByServer(call, response.status(), error, reqId,
+                    RateLimitHeaders.read(response.status(), response.headers(), message));
+        }
+        // A 503's Retry-After (RFC 9110, 10.2.3) says when the server expects to be back.
         return new KmsApiException(call.operation(), call.keyId(), response.status(), error, message, issues, reqId,
-                // 429 and 503 are the statuses whose Retry-After (RFC 9110, 10.2.3) says when to come back.
-                response.status() == 429 || response.status() == 503
-                        ? RetryPolicy.retryAfter(response.headers(), message).orElse(null) : null);
+                response.status() == 503
+                        ? RateLimitHeaders.retryAfter(response.headers().firstValue("retry-after").orElse(null)) : null);
     }
 
     /** A server message goes into exception messages and logs: a huge one is cut, saying so. */

@@ -67,7 +67,10 @@ public final class KmsApiException extends KmsException {
         return Optional.ofNullable(reqId);
     }
 
-    /** How long a 429 asked the client to wait, from {@code Retry-After} or the message text. */
+    /**
+     * How long a 503 asked the client to wait ({@code Retry-After}). A rate limit's refusal is a
+     * {@link RateLimitedException} instead.
+     */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
@@ -99,10 +102,6 @@ public final class KmsApiException extends KmsException {
     public boolean isRouteNotFound() {
         return status == 404 && ("Not Found".equals(error)
                 || (serverMessage != null && serverMessage.startsWith("Route ")));
-    }
-
-    public boolean isRateLimited() {
-        return status == 429;
     }
 
     public boolean isServerError() {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -26,32 +27,50 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
     private final HttpTransport transport;
     private final AuthApi auth;
     private final TokenSource tokens;
+    private final RateLimiter limiter;
     private final RequestExecutor executor;
+    /** Learned once: the server has no get-by-id route (2024), so getKey goes straight to the key list. */
+    private volatile boolean noGetKeyRoute;
+    /** Learned once: the server has no get-by-name route (2024). */
+    private volatile boolean noGetByNameRoute;
 
-    private KmsClient(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock) {
+    private KmsClient(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock,
+            LongSupplier deadlineClock) {
         this.config = config;
         this.transport = new HttpTransport(config);
         RetryPolicy retry = RetryPolicy.standard(config.maxRetries());
-        this.auth = new AuthApi(new RequestExecutor(transport, null, retry, config.requestTimeout(), sleeper));
+        // One limiter for both executors: logins spend the same address's budget as key calls.
+        this.limiter = new RateLimiter(deadlineClock, sleeper);
+        this.auth = new AuthApi(new RequestExecutor(transport, null, retry, limiter, config.requestTimeout(), sleeper));
         this.tokens = config.authMethod() == InfisicalConfig.AuthMethod.UNIVERSAL_AUTH
                 ? new UniversalAuthTokenSource(auth, config.clientId().orElseThrow(),
                         config.clientSecret().orElseThrow(), nanoClock)
                 : new StaticTokenSource(config.accessToken().orElseThrow());
-        this.executor = new RequestExecutor(transport, tokens, retry, config.requestTimeout(), sleeper);
+        this.executor = new RequestExecutor(transport, tokens, retry, limiter, config.requestTimeout(), sleeper);
     }
 
     /** A client for the configuration; nothing is sent until the first call. */
     public static KmsClient create(InfisicalConfig config) {
-        return new KmsClient(config, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000), System::nanoTime);
+        return new KmsClient(config, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000), System::nanoTime,
+                System::nanoTime);
     }
 
-    /** For tests: a sleeper that records, a clock that can be moved. */
+    /** For tests: a sleeper that records, a clock for the token's lifetime that can be moved. */
     static KmsClient create(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock) {
-        return new KmsClient(config, sleeper, nanoClock);
+        return new KmsClient(config, sleeper, nanoClock, System::nanoTime);
     }
 
     public InfisicalConfig config() {
         return config;
+    }
+
+    /**
+     * The rate limit of each route this client has used, as the server last announced it
+     * (Infisical sends {@code x-ratelimit-*} headers on every answer of a limited route); a
+     * route whose answers carried none shows no limit. Sorted by route.
+     */
+    public List<RequestBudget> requestBudgets() {
+        return limiter.budgets();
     }
 
     // ---- keys ---------------------------------------------------------------------------
@@ -109,46 +128,57 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         }
     }
 
+    /**
+     * The key's metadata. Servers without the get-by-id route (2024) are served from the key list
+     * of {@code infisical.projectId}; once a 404 "Route not found" showed that, the list is asked
+     * directly, so a 2024 server is not sent a request it cannot answer for every lookup.
+     */
     @Override
     public KmsKey getKey(String keyId) throws KmsException {
-        try {
-            return key(ApiCall.get("get-key", checkId(keyId), "/v1/kms/keys/" + keyId));
-        } catch (KmsApiException e) {
-            if (!e.isRouteNotFound() || config.projectId().isEmpty()) {
-                throw e;
-            }
-            // 2024 servers have no get-by-id route: find the key in the configured project's list.
-            for (KmsKey k : listKeys(config.projectId().get())) {
-                if (k.id().equalsIgnoreCase(keyId)) {
-                    return k;
+        checkId(keyId);
+        if (!noGetKeyRoute || config.projectId().isEmpty()) {
+            try {
+                return key(ApiCall.get("get-key", keyId, "/v1/kms/keys/" + keyId));
+            } catch (KmsApiException e) {
+                if (!e.isRouteNotFound() || config.projectId().isEmpty()) {
+                    throw e;
                 }
+                noGetKeyRoute = true;
             }
-            throw new KmsApiException("get-key", keyId, 404, "NotFound", "Key not found in project "
-                    + config.projectId().get() + " (server without get-key route; searched the key list)",
-                    List.of(), null, null);
         }
+        String projectId = config.projectId().get();
+        return find(projectId, k -> k.id().equalsIgnoreCase(keyId), "get-key", keyId,
+                "Key not found in project " + projectId + " (server without get-key route; searched the key list)");
     }
 
+    /** By name, in one request where the server has the route; else (2024) from the project's key list. */
     @Override
     public KmsKey getKeyByName(String projectId, String name) throws KmsException {
         requireText(projectId, "projectId");
         requireText(name, "name");
-        try {
-            return key(ApiCall.get("get-key-by-name", null, "/v1/kms/keys/key-name/" + enc(name)
-                    + "?projectId=" + enc(projectId)));
-        } catch (KmsApiException e) {
-            if (!e.isRouteNotFound()) {
-                throw e;
-            }
-            for (KmsKey k : listKeys(projectId)) {
-                if (k.name().equals(name)) {
-                    return k;
+        if (!noGetByNameRoute) {
+            try {
+                return key(ApiCall.get("get-key-by-name", null, "/v1/kms/keys/key-name/" + enc(name)
+                        + "?projectId=" + enc(projectId)));
+            } catch (KmsApiException e) {
+                if (!e.isRouteNotFound()) {
+                    throw e;
                 }
+                noGetByNameRoute = true;
             }
-            throw new KmsApiException("get-key-by-name", null, 404, "NotFound", "no key named '" + name
-                    + "' in project " + projectId + " (server without get-by-name route; searched the key list)",
-                    List.of(), null, null);
         }
+        return find(projectId, k -> k.name().equals(name), "get-key-by-name", null, "no key named '" + name
+                + "' in project " + projectId + " (server without get-by-name route; searched the key list)");
+    }
+
+    private KmsKey find(String projectId, Predicate<KmsKey> wanted, String operation, String keyId,
+            String notFound) throws KmsException {
+        for (KmsKey k : listKeys(projectId)) {
+            if (wanted.test(k)) {
+                return k;
+            }
+        }
+        throw new KmsApiException(operation, keyId, 404, "NotFound", notFound, List.of(), null, null);
     }
 
     public KmsKey updateKey(String keyId, KeyUpdate update) throws KmsException {

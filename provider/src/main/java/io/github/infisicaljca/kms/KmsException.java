@@ -21,7 +21,13 @@ public class KmsException extends Exception {
         /** The calling thread was interrupted; its interrupt flag is set again. */
         INTERRUPTED,
         /** The server refused the request with an HTTP error: see {@link KmsApiException}. */
-        API
+        API,
+        /**
+         * The server's rate limit is spent (its refusal, or this client's own count before sending):
+         * see {@link RateLimitedException}. Not an outage and not a rejected request: the same call
+         * succeeds once the window reopens.
+         */
+        RATE_LIMITED
     }
 
     private final Kind kind;
@@ -53,7 +59,16 @@ public class KmsException extends Exception {
         return keyId;
     }
 
-    /** Whether trying the same call again may succeed (the client's own retries already did). */
+    /** The server's rate limit for this call is spent; see {@link RateLimitedException}. */
+    public boolean isRateLimited() {
+        return kind == Kind.RATE_LIMITED;
+    }
+
+    /**
+     * Whether the connection or the time bound failed, so trying again may succeed (the client's
+     * own retries already did). A rate limit is not transient in this sense: it lasts until its
+     * window resets, which {@link RateLimitedException} says.
+     */
     public boolean isTransient() {
         return kind == Kind.CONNECT || kind == Kind.IO || kind == Kind.TIMEOUT;
     }

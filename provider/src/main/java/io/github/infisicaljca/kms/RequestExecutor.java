@@ -5,13 +5,13 @@ import io.github.infisicaljca.Secret;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Runs one {@link ApiCall} to completion within its time budget: adds the token, sends,
- * maps errors, retries what {@link RetryPolicy} allows, and after an authentication refusal
- * gets one fresh token and tries once more. Every remote call of the client goes through here.
+ * Runs one {@link ApiCall} to completion within its time budget: adds the token, takes a permit
+ * from the {@link RateLimiter} (waiting for it when the route's budget is spent), sends, maps
+ * errors, retries what {@link RetryPolicy} allows, and after an authentication refusal gets one
+ * fresh token and tries once more. Every remote call of the client goes through here.
  */
 final class RequestExecutor {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
@@ -26,13 +26,16 @@ final class RequestExecutor {
     private final HttpTransport transport;
     private final TokenSource tokens;
     private final RetryPolicy retry;
+    private final RateLimiter limiter;
     private final Duration budget;
     private final Sleeper sleeper;
 
-    RequestExecutor(HttpTransport transport, TokenSource tokens, RetryPolicy retry, Duration budget, Sleeper sleeper) {
+    RequestExecutor(HttpTransport transport, TokenSource tokens, RetryPolicy retry, RateLimiter limiter,
+            Duration budget, Sleeper sleeper) {
         this.transport = transport;
         this.tokens = tokens;
         this.retry = retry;
+        this.limiter = limiter;
         this.budget = budget;
         this.sleeper = sleeper;
     }
@@ -49,14 +52,39 @@ final class RequestExecutor {
     JsonNode execute(ApiCall call, long deadline) throws KmsException {
         boolean refreshed = false;
         int retries = 0;
+        KmsException previous = null;
         while (true) {
             String token = call.bearer() ? tokens.token(deadline) : null;
-            long started = System.nanoTime();
-            KmsException failure;
+            RouteBudget.Permit permit;
             try {
-                HttpTransport.Response response = transport.exchange(call, token, deadline);
+                permit = limiter.acquire(call, deadline);
+            } catch (RateLimitedException unsent) {
+                if (previous == null) {
+                    throw unsent;
+                }
+                // A retry the budget cannot pay for: the failure that asked for it is the answer
+                // (a rate limit's own refusal, or say a rejected ciphertext's 500).
+                if (!previous.isRateLimited()) {
+                    previous.addSuppressed(unsent);
+                }
+                throw previous;
+            }
+            long started = System.nanoTime();
+            KmsException failure = null;
+            HttpTransport.Response response = null;
+            try {
+                response = transport.exchange(call, token, deadline);
+            } catch (KmsException e) {
+                limiter.unanswered(permit);
+                if (e.kind() == KmsException.Kind.INTERRUPTED) {
+                    throw e;
+                }
+                failure = e;
+            }
+            if (response != null) {
                 log(call, response.status(), started, retries);
                 if (response.isSuccess()) {
+                    limiter.answered(permit, response);
                     JsonNode body = Json.parseObject(response.body());
                     if (body == null) {
                         throw Json.malformed(call.operation(), call.keyId(),
@@ -65,13 +93,13 @@ final class RequestExecutor {
                     return body;
                 }
                 failure = ErrorResponses.toException(call, response, redactor(call, token));
-            } catch (KmsException e) {
-                if (e.kind() == KmsException.Kind.API || e.kind() == KmsException.Kind.MALFORMED_RESPONSE
-                        || e.kind() == KmsException.Kind.INTERRUPTED) {
-                    throw e;
+                if (failure instanceof RateLimitedException r) {
+                    limiter.refused(permit, r, retry.backoff(retries));
+                } else {
+                    limiter.answered(permit, response);
                 }
-                failure = e;
             }
+            previous = failure;
             if (!refreshed && call.bearer() && failure instanceof KmsApiException
                     && ((KmsApiException) failure).isAuthenticationFailure()) {
                 refreshed = true;
@@ -86,10 +114,20 @@ final class RequestExecutor {
             if (retries >= retry.maxRetries() || !retry.isRetryable(failure, call, retries)) {
                 throw failure;
             }
+            if (failure.isRateLimited()) {
+                // The limiter now holds the window the server named: the next acquire waits for it,
+                // or refuses at once when it opens after the deadline.
+                LOG.log(Level.WARNING, "{0}{1}: {2}; retry {3} of {4} once the window reopens", call.operation(),
+                        safe(call.keyId()), firstSentence(failure), retries + 1, retry.maxRetries());
+                retries++;
+                continue;
+            }
             int attempt = retries;
-            Duration wait = (failure instanceof KmsApiException
-                    ? ((KmsApiException) failure).retryAfter() : Optional.<Duration>empty())
-                    .orElseGet(() -> retry.backoff(attempt));
+            // A Retry-After of 0 (or a past date) must not become a burst: the backoff is the floor.
+            Duration backoff = retry.backoff(attempt);
+            Duration asked = failure instanceof KmsApiException
+                    ? ((KmsApiException) failure).retryAfter().orElse(Duration.ZERO) : Duration.ZERO;
+            Duration wait = asked.compareTo(backoff) > 0 ? asked : backoff;
             if (System.nanoTime() + wait.toNanos() >= deadline) {
                 LOG.log(Level.WARNING, "{0}{1}: not retrying, a wait of {2,number,#} ms would pass the request timeout",
                         call.operation(), safe(call.keyId()), wait.toMillis());
@@ -153,6 +191,13 @@ final class RequestExecutor {
         boolean capped500 = failure instanceof KmsApiException && ((KmsApiException) failure).status() == 500
                 && call.max500Retries() >= 0;
         return capped500 ? Math.min(call.max500Retries(), retry.maxRetries()) : retry.maxRetries();
+    }
+
+    /** A rate limit's message up to its remedy: the log says what happened, the exception what to do. */
+    private static String firstSentence(KmsException e) {
+        String m = e.getMessage();
+        int end = m.indexOf(". To stay");
+        return end < 0 ? m : m.substring(0, end);
     }
 
     private static String safe(String keyId) {

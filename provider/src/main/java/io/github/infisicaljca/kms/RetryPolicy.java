@@ -1,25 +1,17 @@
 package io.github.infisicaljca.kms;
 
-import java.net.http.HttpHeaders;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The contract's retry rules. Retryable: connection failures, 429, 500, 502, 503, 504; never
- * another 4xx. A call that is not idempotent (key creation) is retried only when it surely
- * never reached the server: a refused connection, or a 429 (the rate limiter answers before
- * the handler runs). Delays grow exponentially with "equal jitter"; a 429 waits as long as
- * the server asks. The executor stops early when a wait would pass the call's deadline.
+ * The contract's retry rules. Retryable: connection failures, a rate limiter's refusal (429, or
+ * a 2024 server's 500 with {@code retry-after}), 500, 502, 503, 504; never another 4xx. A call
+ * that is not idempotent (key creation) is retried only when it surely never ran: a refused
+ * connection, or a rate limiter's refusal (the limiter answers before the handler runs). Delays
+ * grow exponentially with "equal jitter"; after a refusal the {@link RateLimiter} waits for the
+ * window the server named. The executor stops early when a wait would pass the call's deadline.
  */
 final class RetryPolicy {
-    private static final Pattern TRY_AGAIN = Pattern.compile("try again in (\\d{1,6}) seconds?", Pattern.CASE_INSENSITIVE);
-
     private final int maxRetries;
     private final Duration baseDelay;
     private final Duration maxDelay;
@@ -42,9 +34,6 @@ final class RetryPolicy {
     boolean isRetryable(KmsException failure, ApiCall call, int retriesSoFar) {
         if (failure instanceof KmsApiException) {
             int status = ((KmsApiException) failure).status();
-            if (status == 429) {
-                return true;
-            }
             if (status == 500 && call.max500Retries() >= 0 && retriesSoFar >= call.max500Retries()) {
                 return false;
             }
@@ -56,6 +45,8 @@ final class RetryPolicy {
                 return !(failure.getCause() instanceof javax.net.ssl.SSLException);
             case IO:
                 return call.idempotent();
+            case RATE_LIMITED:
+                return true;
             default:
                 return false;
         }
@@ -67,31 +58,5 @@ final class RetryPolicy {
         long exp = Math.min(cap, baseDelay.toMillis() << Math.min(retry, 20));
         long half = exp / 2;
         return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
-    }
-
-    /** How long a 429 asks to wait: {@code Retry-After} (seconds or HTTP date), else the message text. */
-    static Optional<Duration> retryAfter(HttpHeaders headers, String message) {
-        Optional<String> header = headers.firstValue("Retry-After");
-        if (header.isPresent()) {
-            String v = header.get().strip();
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    ZonedDateTime when = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                    Duration d = Duration.between(ZonedDateTime.now(when.getZone()), when);
-                    return Optional.of(d.isNegative() ? Duration.ZERO : d);
-                } catch (DateTimeParseException notADate) {
-                    // unreadable header: fall back to the message text
-                }
-            }
-        }
-        if (message != null) {
-            Matcher m = TRY_AGAIN.matcher(message);
-            if (m.find()) {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(m.group(1))));
-            }
-        }
-        return Optional.empty();
     }
 }

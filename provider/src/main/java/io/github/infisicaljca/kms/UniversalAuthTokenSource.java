@@ -16,11 +16,17 @@ import java.util.function.LongSupplier;
  * have passed (in the background of the caller that notices, while others keep using the
  * still-valid token); logs in again once renewal cannot help (past the max TTL, or renewal
  * refused). A token that is missing, expired or refused by the server is replaced by one
- * login that every waiting thread shares (single flight).
+ * login that every waiting thread shares (single flight). After a failed login the next one
+ * waits a while (1 s, doubling up to 30 s for a refusal, 5 s for an outage): callers meanwhile
+ * get the failure at once, so a wrong secret costs the server a login every few seconds, not
+ * one per call of every thread.
  */
 final class UniversalAuthTokenSource implements TokenSource {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
     private static final long NEVER = Long.MAX_VALUE;
+    private static final long FIRST_PAUSE = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_PAUSE_REFUSED = TimeUnit.SECONDS.toNanos(30);
+    private static final long MAX_PAUSE_TRANSIENT = TimeUnit.SECONDS.toNanos(5);
 
     /** An immutable view of the current token; replaced whole, compared by identity. */
     private static final class State {
@@ -51,6 +57,10 @@ final class UniversalAuthTokenSource implements TokenSource {
     private volatile java.util.List<Secret> retired = java.util.List.of();
     private volatile long nextRenewalAttempt = Long.MIN_VALUE;
     private CompletableFuture<State> inFlight; // guarded by lock
+    private KmsException lastFailure; // guarded by lock
+    private long lastFailureAt; // guarded by lock
+    private long pausedUntil; // guarded by lock
+    private int failuresInARow; // guarded by lock
 
     UniversalAuthTokenSource(AuthApi api, String clientId, Secret clientSecret, LongSupplier nanoClock) {
         this.api = api;
@@ -133,6 +143,10 @@ final class UniversalAuthTokenSource implements TokenSource {
                 return state != null ? state : shared(null, rejected, deadlineNanos);
             }
             if (inFlight == null) {
+                long now = nanoClock.getAsLong();
+                if (lastFailure != null && now - pausedUntil < 0) {
+                    throw paused(now);
+                }
                 inFlight = new CompletableFuture<>();
                 leader = true;
             }
@@ -145,18 +159,47 @@ final class UniversalAuthTokenSource implements TokenSource {
                     retire(state);
                     state = fresh;
                     inFlight = null;
+                    lastFailure = null;
+                    failuresInARow = 0;
                 }
                 flight.complete(fresh);
                 return fresh;
             } catch (KmsException | RuntimeException e) {
                 synchronized (lock) {
                     inFlight = null;
+                    if (e instanceof KmsException k && k.kind() != KmsException.Kind.INTERRUPTED) {
+                        pauseAfter(k);
+                    }
                 }
                 flight.completeExceptionally(e);
                 throw e;
             }
         }
         return await(flight, deadlineNanos);
+    }
+
+    /** Starts (or lengthens) the pause before the next login (call under lock). */
+    private void pauseAfter(KmsException failure) {
+        long now = nanoClock.getAsLong();
+        boolean refused = failure instanceof KmsApiException && ((KmsApiException) failure).status() < 500;
+        long max = refused ? MAX_PAUSE_REFUSED : MAX_PAUSE_TRANSIENT;
+        long pause = Math.min(max, FIRST_PAUSE << Math.min(failuresInARow, 10));
+        failuresInARow++;
+        lastFailure = failure;
+        lastFailureAt = now;
+        pausedUntil = now + pause;
+    }
+
+    /** The last failure again, for a caller that comes during the pause (call under lock). */
+    private KmsException paused(long now) {
+        String detail = "not tried again yet: the last login, " + millis(now - lastFailureAt)
+                + " ago, failed, and logins pause for " + millis(pausedUntil - now) + " more (they pause after"
+                + " each failure so that waiting threads do not storm the server): " + lastFailure.getMessage();
+        return new KmsException(lastFailure.kind(), "login", null, detail, lastFailure);
+    }
+
+    private static String millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
     }
 
     /** Keeps the replaced token for {@link #redact}; the last four are enough (call under lock). */

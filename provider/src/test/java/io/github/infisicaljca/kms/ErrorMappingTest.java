@@ -39,7 +39,7 @@ class ErrorMappingTest {
     static final String ENCRYPT = KMS + "/" + TestSupport.KEY_ID + "/encrypt";
     static final String LOGIN = "/api/v1/auth/universal-auth/login";
 
-    enum P { AUTHENTICATION, VALIDATION, PERMISSION, NOT_FOUND, ROUTE_NOT_FOUND, RATE_LIMITED, SERVER_ERROR }
+    enum P { AUTHENTICATION, VALIDATION, PERMISSION, NOT_FOUND, ROUTE_NOT_FOUND, SERVER_ERROR }
 
     /**
      * One row: the answer's status, error and message (a JSON string or array), the Retry-After
@@ -99,16 +99,8 @@ class ErrorMappingTest {
                 new Row("404 login unknown identity", LOGIN, 404, "NotFound",
                         "\"No identity with specified client ID was found\"", null,
                         "No identity with specified client ID was found", List.of(), is(P.NOT_FOUND), null, false),
-                new Row("429 Retry-After header", ENCRYPT, 429, "RateLimitExceeded", "\"Rate limit exceeded\"", "7",
-                        "Rate limit exceeded", List.of(), is(P.RATE_LIMITED), Duration.ofSeconds(7), false),
-                new Row("429 wait in the message", ENCRYPT, 429, "RateLimitExceeded",
-                        "\"Rate limit exceeded. Please try again in 12 seconds\"", null,
-                        "Rate limit exceeded. Please try again in 12 seconds", List.of(), is(P.RATE_LIMITED),
-                        Duration.ofSeconds(12), false),
-                new Row("429 header wins over message", ENCRYPT, 429, "RateLimitExceeded",
-                        "\"Rate limit exceeded. Please try again in 12 seconds\"", "7",
-                        "Rate limit exceeded. Please try again in 12 seconds", List.of(), is(P.RATE_LIMITED),
-                        Duration.ofSeconds(7), false),
+                new Row("503 Retry-After (maintenance, no rate-limit headers)", ENCRYPT, 503, "ServiceUnavailable",
+                        "\"maintenance\"", "7", "maintenance", List.of(), is(P.SERVER_ERROR), Duration.ofSeconds(7), false),
                 row("500 internal", 500, "InternalServerError", "Something went wrong", is(P.SERVER_ERROR)));
         String route = "Route POST:/api/v1/kms/keys/" + TestSupport.KEY_ID + "/encrypt not found";
         Row routeNotFound = new Row("404 unknown route", ENCRYPT, 404, "Not Found", "\"" + route + "\"", null, route,
@@ -160,7 +152,7 @@ class ErrorMappingTest {
         assertEquals(row.predicates().contains(P.PERMISSION), e.isPermissionDenied(), "isPermissionDenied");
         assertEquals(row.predicates().contains(P.NOT_FOUND), e.isNotFound(), "isNotFound");
         assertEquals(row.predicates().contains(P.ROUTE_NOT_FOUND), e.isRouteNotFound(), "isRouteNotFound");
-        assertEquals(row.predicates().contains(P.RATE_LIMITED), e.isRateLimited(), "isRateLimited");
+        assertFalse(e.isRateLimited(), "a rate limit's refusal is a RateLimitedException (RateLimitAnswersTest)");
         assertEquals(row.predicates().contains(P.SERVER_ERROR), e.isServerError(), "isServerError");
         assertFalse(e.isTransient());
 

@@ -340,7 +340,7 @@ class UniversalAuthTest {
     }
 
     @Test
-    void failedLoginReachesEveryWaitingThreadAndTheNextCallTriesAgain() throws Exception {
+    void failedLoginReachesEveryWaitingThreadAndTheNextCallTriesAgainAfterAPause() throws Exception {
         wm.stubFor(post(urlEqualTo(LOGIN)).willReturn(
                 error(404, "NotFound", "No identity with specified client ID was found").withFixedDelay(500)));
         kmsAccepts("tok-1");
@@ -359,11 +359,50 @@ class UniversalAuthTest {
             assertEquals(0, requests(ENCRYPT));
 
             wm.stubFor(post(urlEqualTo(LOGIN)).willReturn(okJson(tokenJson("tok-1", 3000, 86400))));
+            KmsException paused = assertThrows(KmsException.class, () -> encrypt(c));
+            assertTrue(paused.getMessage().contains("logins pause"), paused.getMessage());
+            assertTrue(paused.getMessage().contains("No identity"), "says why the last one failed: " + paused.getMessage());
+            assertEquals(404, assertInstanceOf(KmsApiException.class, paused.getCause()).status());
+            assertEquals(1, requests(LOGIN), "within the pause, no login is sent");
+
+            clock.advance(Duration.ofSeconds(1));
             assertArrayEquals(CIPHERTEXT, encrypt(c));
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(2, requests(LOGIN), "a failed login is not cached: the next call logs in again");
+        assertEquals(2, requests(LOGIN), "a failed login is not kept: after the pause the next call logs in again");
+    }
+
+    @Test
+    void aWrongSecretCostsTheServerOneLoginPerPauseNotOnePerCall() throws Exception {
+        wm.stubFor(post(urlEqualTo(LOGIN)).willReturn(error(401, "UnauthorizedError", "Invalid credentials")));
+        kmsAccepts("tok-1");
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try (KmsClient c = client()) {
+            long[] expected = {1, 2, 2, 3, 4, 5, 6, 7, 7};
+            // Pauses double from 1 s: logins at 0, 1, 3, 7, 15, 31, 61 and 91 s (30 s at most), one per pause.
+            long[] advanceSeconds = {0, 1, 1, 1, 4, 8, 16, 30, 1};
+            for (int step = 0; step < expected.length; step++) {
+                clock.advance(Duration.ofSeconds(advanceSeconds[step]));
+                List<Future<byte[]>> results = together(16, () -> {
+                    for (int i = 0; i < 10; i++) {
+                        try {
+                            encrypt(c);
+                        } catch (KmsException expectedFailure) {
+                            // every call fails: the secret is wrong
+                        }
+                    }
+                    return null;
+                }, pool);
+                for (Future<byte[]> f : results) {
+                    f.get();
+                }
+                assertEquals(expected[step], requests(LOGIN), "logins after step " + step + " (160 calls per step)");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, requests(ENCRYPT));
     }
 
     @Test

@@ -153,7 +153,9 @@ final class FuzzTargets {
         Oracle spki = b -> Faithful.binary(b, "publicKey");
         out.add(new Target("public-key", "GET", path(RSA_ID, "public-key"), 200, publicKeyBody(),
                 () -> client.publicKey(RSA_ID), spki,
-                () -> ((InfisicalPrivateKey) provider.key(RSA_ID)).publicKey().getEncoded(), spki,
+                // A fresh provider each time: a provider fetches a key's public key once and keeps it.
+                () -> ((InfisicalPrivateKey) new InfisicalProvider(provider.config()).key(RSA_ID)).publicKey().getEncoded(),
+                spki,
                 List.of(KeyException.class, ProviderException.class)));
         out.add(clientOnly("signing-algorithms", Mutations.parse("{\"signingAlgorithms\":[\"RSASSA_PSS_SHA_256\","
                 + "\"RSASSA_PSS_SHA_384\",\"RSASSA_PKCS1_V1_5_SHA_256\"]}"), "GET", path(RSA_ID, "signing-algorithms"),

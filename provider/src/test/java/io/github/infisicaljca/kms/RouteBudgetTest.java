@@ -1,0 +1,177 @@
+package io.github.infisicaljca.kms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The per-route budget machine, driven with explicit times (seconds, as nanoseconds): no clock, no threads. */
+class RouteBudgetTest {
+    private static final long FAR = s(3600);
+
+    private final RouteBudget budget = new RouteBudget("POST /v1/kms/keys/{keyId}/encrypt");
+
+    private static long s(double seconds) {
+        return Math.round(seconds * 1_000_000_000L);
+    }
+
+    private static RateLimitHeaders headers(int limit, int remaining, long resetSeconds) {
+        return new RateLimitHeaders(limit, remaining, Duration.ofSeconds(resetSeconds), null);
+    }
+
+    private RouteBudget.Permit go(long now) {
+        return go(now, FAR);
+    }
+
+    private RouteBudget.Permit go(long now, long deadline) {
+        RouteBudget.Decision d = budget.reserve(now, deadline);
+        return assertInstanceOf(RouteBudget.Go.class, d, "at " + now + ": " + d).permit();
+    }
+
+    /** Takes every permit the window has left, answering each as the server would (remaining counts down). */
+    private int drain(long now, int limit, long resetSeconds) {
+        int taken = 0;
+        while (true) {
+            RouteBudget.Decision d = budget.reserve(now, now + s(1));
+            if (!(d instanceof RouteBudget.Go go) || go.permit().sendAt() > now) {
+                return taken;
+            }
+            taken++;
+            budget.answered(go.permit(), headers(limit, Math.max(0, limit - taken - 1), resetSeconds), now);
+        }
+    }
+
+    @Test
+    void theFirstRequestProbesAloneAndItsAnswerOpensTheWindow() {
+        RouteBudget.Permit probe = go(0);
+        assertTrue(probe.probe());
+        RouteBudget.Decision second = budget.reserve(0, s(10));
+        assertEquals(new RouteBudget.Wait(s(10), true), second, "others wait for the probe's answer");
+
+        budget.answered(probe, headers(5, 4, 60), s(0.1));
+        assertEquals(4, drain(s(0.1), 5, 60), "the four left in the window, then none");
+    }
+
+    @Test
+    void aRouteWhoseAnswersAnnounceNoLimitIsNeverPaced() {
+        budget.answered(go(0), RateLimitHeaders.NONE, 0);
+        for (int i = 0; i < 1000; i++) {
+            assertFalse(go(0).probe());
+        }
+        assertEquals(-1, budget.view(0).limit());
+    }
+
+    @Test
+    void aSpentWindowBooksTheNextOneOrRefusesWhenThatIsPastTheDeadline() {
+        budget.answered(go(0), headers(3, 2, 60), 0);
+        go(0);
+        go(0);
+        RouteBudget.Decision late = budget.reserve(s(1), s(30));
+        assertEquals(new RouteBudget.Refuse(s(60), 3), late, "the window reopens at 60 s, after the 30 s deadline");
+
+        RouteBudget.Permit booked = go(s(1), s(70));
+        assertEquals(s(60), booked.sendAt(), "booked at the start of the next window");
+        go(s(1), s(70));
+        go(s(1), s(70));
+        assertEquals(new RouteBudget.Refuse(s(120), 3), budget.reserve(s(1), s(70)),
+                "the next window's three permits are promised; the one after is past the deadline");
+        assertEquals(s(120), go(s(1), s(200)).sendAt(), "booked two windows ahead");
+    }
+
+    @Test
+    void permitsBookedInTheNextWindowAreTakenFromIt() {
+        budget.answered(go(0), headers(3, 2, 10), 0);
+        budget.answered(go(0), headers(3, 1, 10), 0);
+        budget.answered(go(0), headers(3, 0, 10), 0);
+        RouteBudget.Permit booked = go(s(1), s(20));
+        assertEquals(s(10), booked.sendAt());
+        // At 10 s the window turns: the booked permit is one of its three, two are left.
+        assertEquals(2, drain(s(10), 3, 10));
+    }
+
+    @Test
+    void theEarliestEstimateOfTheWindowsEndWins() {
+        RouteBudget.Permit probe = go(0);
+        budget.answered(probe, headers(10, 9, 60), 0); // ends at or before 60 s
+        RouteBudget.Permit p = go(s(0.5));
+        budget.answered(p, headers(10, 8, 59), s(0.6)); // rounded up: at or before 59.6 s
+        RouteBudget.Permit q = go(s(0.5));
+        budget.answered(q, headers(10, 7, 61), s(0.7)); // 61.7 s: looser, ignored
+        for (int i = 0; i < 7; i++) {
+            go(s(1));
+        }
+        assertEquals(new RouteBudget.Refuse(s(59.6), 10), budget.reserve(s(1), s(50)));
+    }
+
+    @Test
+    void otherClientsSpendingLowersWhatIsLeft() {
+        budget.answered(go(0), headers(100, 99, 60), 0);
+        RouteBudget.Permit p = go(s(1));
+        budget.answered(p, headers(100, 10, 59), s(1)); // someone else on this address spent 88
+        assertEquals(10, drain(s(1), 100, 59), "ten left, not ninety-eight");
+    }
+
+    @Test
+    void answersToRequestsOfAnEarlierWindowSayNothingOfThisOne() {
+        budget.answered(go(0), headers(3, 2, 10), 0);
+        RouteBudget.Permit old = go(s(9.9)); // still out when the window turns
+        RouteBudget.Permit fresh = go(s(10.1));
+        assertEquals(old.epoch() + 1, fresh.epoch());
+        budget.answered(old, headers(3, 0, 1), s(10.2)); // the old window's last word
+        assertEquals(1, drain(s(10.2), 3, 10), "three a window, less the one sent and the one still out at the turn");
+    }
+
+    @Test
+    void aRequestTheServerCountedInItsNextWindowIsTakenFromThatWindow() {
+        budget.answered(go(0), headers(3, 2, 10), 0); // the window ends at 10 s at the latest; really at 9.5 s
+        RouteBudget.Permit straggler = go(s(9.6));
+        // It reached the server after its window turned: a fresh window's answer (10 s to go).
+        budget.answered(straggler, headers(3, 2, 10), s(9.7));
+        assertEquals(2, drain(s(10.01), 3, 10), "the straggler spent one of the new window's three");
+    }
+
+    @Test
+    void aRefusalWithALimitClosesTheWindowUntilTheServerSaysItReopens() {
+        RouteBudget.Permit probe = go(0);
+        budget.refused(probe, new RateLimitHeaders(200, 0, Duration.ofSeconds(49), Duration.ofSeconds(49)), s(49), 0);
+        assertEquals(new RouteBudget.Refuse(s(49), 200), budget.reserve(s(1), s(16)));
+        assertEquals(s(49), go(s(1), s(60)).sendAt());
+    }
+
+    @Test
+    void aRefusalWithoutALimitBlocksTheRouteForTheWaitThenProbesAgain() {
+        RouteBudget.Permit probe = go(0);
+        budget.refused(probe, RateLimitHeaders.NONE, s(3), 0);
+        assertEquals(new RouteBudget.Wait(s(3), false), budget.reserve(s(1), s(10)));
+        assertEquals(new RouteBudget.Refuse(s(3), -1), budget.reserve(s(1), s(2)));
+        assertTrue(go(s(3)).probe(), "after the block, the route's limit is still to be found out");
+    }
+
+    @Test
+    void aRefusalOfAnotherBucketIsRecognisedByItsLimit() {
+        budget.answered(go(0), headers(200, 199, 60), 0);
+        assertTrue(budget.isOtherBucket(headers(600, 0, 30)));
+        assertFalse(budget.isOtherBucket(headers(200, 0, 30)));
+        assertFalse(budget.isOtherBucket(RateLimitHeaders.NONE));
+    }
+
+    @Test
+    void anAbandonedBookingGoesBack() {
+        budget.answered(go(0), headers(1, 0, 10), 0);
+        RouteBudget.Permit booked = go(s(1), s(15));
+        assertEquals(new RouteBudget.Refuse(s(20), 1), budget.reserve(s(1), s(15)));
+        budget.abandoned(booked);
+        assertEquals(s(10), go(s(1), s(15)).sendAt());
+    }
+
+    @Test
+    void theViewIsWhatTheServerLastSaid() {
+        budget.answered(go(0), headers(60, 42, 30), 0);
+        RequestBudget v = budget.view(s(10));
+        assertEquals(new RequestBudget("POST /v1/kms/keys/{keyId}/encrypt", 60, 42, Duration.ofSeconds(20)), v);
+        assertTrue(v.toString().contains("60 a window, 42 left, resets in 20 s"), v.toString());
+    }
+}
