@@ -31,12 +31,21 @@ public final class InfisicalProvider extends Provider {
 
     /** A provider configured from system properties and environment variables, read on first use. */
     public InfisicalProvider() {
-        this(new LazyBinding(null));
+        this(new LazyBinding((InfisicalConfig) null));
     }
 
     /** A provider with this configuration (the contract's "explicit programmatic config"). */
     public InfisicalProvider(InfisicalConfig config) {
         this(new LazyBinding(java.util.Objects.requireNonNull(config, "config")));
+    }
+
+    /**
+     * A provider over an existing client: it shares the client's connections, token and request
+     * budget (the rate limits it paces to), so code that also calls {@link KmsClient} directly
+     * spends one budget, not two. Closing the client ends this provider's use too.
+     */
+    public InfisicalProvider(KmsClient client) {
+        this(new LazyBinding(new KmsBinding(java.util.Objects.requireNonNull(client, "client"), client.config())));
     }
 
     private InfisicalProvider(LazyBinding binding) {
@@ -140,6 +149,11 @@ public final class InfisicalProvider extends Provider {
 
         LazyBinding(InfisicalConfig given) {
             this.given = given;
+        }
+
+        LazyBinding(KmsBinding ready) {
+            this.given = ready.config();
+            this.value = ready;
         }
 
         boolean isResolved() {

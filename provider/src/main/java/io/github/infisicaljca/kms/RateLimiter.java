@@ -13,23 +13,32 @@ import java.util.function.LongSupplier;
 /**
  * Paces one client's requests to the rate limits the server announces, one {@link RouteBudget}
  * per route, so that a burst of threads waits here for the next window (or fails at once, when
- * that is past its deadline) instead of spending the server's budget on refusals. A refusal
- * whose limit is not its route's means the address's overall budget (all routes together) is
- * spent: every route then waits until the server said it resets.
+ * that is past its deadline) instead of spending the server's budget on refusals.
+ *
+ * <p>Newer servers also cap all routes of an address together. That budget announces itself
+ * only in a refusal (successes carry their route's headers): a refusal whose limit is not its
+ * route's. From then on every request also takes a permit from an overall budget of that limit,
+ * counted here, so the cap is met by waiting rather than by another round of refusals.
  *
  * <p>One per client: separate clients in one process each pace themselves and learn of each
  * other's spending only from the server's {@code x-ratelimit-remaining}.
  */
 final class RateLimiter {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
-    private static final long NEVER = Long.MIN_VALUE;
+    static final String OVERALL = "all routes of this client address";
+
+    /** The permits one request holds: its route's, and the overall budget's once that is known. */
+    record Ticket(RouteBudget.Permit route, RouteBudget.Permit overall) {
+    }
+
+    /** A permit, and the (logical) time once it was had. */
+    private record Taken(RouteBudget.Permit permit, long now) {
+    }
 
     private final LongSupplier clock;
     private final RequestExecutor.Sleeper sleeper;
     private final Map<String, RouteBudget> routes = new ConcurrentHashMap<>();
-    private final Object overallLock = new Object();
-    private long overallBlockedUntil = NEVER; // guarded by overallLock
-    private int overallLimit = -1; // guarded by overallLock
+    private volatile RouteBudget overall;
 
     /** @param clock the clock of the callers' deadlines ({@link System#nanoTime} but in tests) */
     RateLimiter(LongSupplier clock, RequestExecutor.Sleeper sleeper) {
@@ -38,30 +47,33 @@ final class RateLimiter {
     }
 
     /**
-     * A permit to send {@code call} now, after waiting for it when the route's budget is spent
-     * and its next window opens before {@code deadline}.
+     * Permits to send {@code call} now, after waiting for them when a budget is spent and its
+     * next window opens before {@code deadline}.
      *
      * @throws RateLimitedException when no permit can be had before the deadline (nothing sent)
      */
-    RouteBudget.Permit acquire(ApiCall call, long deadline) throws KmsException {
-        RouteBudget budget = routes.computeIfAbsent(call.operation(), op -> new RouteBudget(call.route()));
+    Ticket acquire(ApiCall call, long deadline) throws KmsException {
+        RouteBudget route = routes.computeIfAbsent(call.operation(), op -> new RouteBudget(call.route()));
+        RouteBudget all = overall;
         // Logical time: after a wait it is at least the time waited for, so a test's sleeper that
         // records instead of sleeping still moves the machine on.
         long now = clock.getAsLong();
+        Taken first = all == null ? null : take(all, call, now, deadline, true);
+        try {
+            Taken own = take(route, call, first == null ? now : first.now(), deadline, false);
+            return new Ticket(own.permit(), first == null ? null : first.permit());
+        } catch (KmsException e) {
+            if (first != null) {
+                all.abandoned(first.permit());
+            }
+            throw e;
+        }
+    }
+
+    /** One budget's permit: now, or after waiting for its window or its probe; else refused. */
+    private Taken take(RouteBudget budget, ApiCall call, long now, long deadline, boolean isOverall)
+            throws KmsException {
         while (true) {
-            long overall;
-            int overallMax;
-            synchronized (overallLock) {
-                overall = overallBlockedUntil;
-                overallMax = overallLimit;
-            }
-            if (now < overall) {
-                if (overall >= deadline) {
-                    throw RateLimitedException.spent(call, budget.route(), overallMax, Duration.ofNanos(overall - now), true);
-                }
-                now = sleepUntil(call, now, overall);
-                continue;
-            }
             RouteBudget.Decision d = budget.reserve(now, deadline);
             if (d instanceof RouteBudget.Go go) {
                 RouteBudget.Permit permit = go.permit();
@@ -72,7 +84,7 @@ final class RateLimiter {
                         for (long at = permit.sendAt(); at > now; at = budget.startOf(permit, now)) {
                             if (at >= deadline) { // the window moved out since the booking
                                 throw RateLimitedException.spent(call, budget.route(), budget.limit(),
-                                        Duration.ofNanos(at - now), false);
+                                        Duration.ofNanos(at - now), isOverall);
                             }
                             now = sleepUntil(call, now, at);
                         }
@@ -81,11 +93,11 @@ final class RateLimiter {
                         throw e;
                     }
                 }
-                return permit;
+                return new Taken(permit, now);
             }
             if (d instanceof RouteBudget.Refuse refuse) {
                 throw RateLimitedException.spent(call, budget.route(), refuse.limit(),
-                        Duration.ofNanos(refuse.availableAt() - now), false);
+                        Duration.ofNanos(refuse.availableAt() - now), isOverall);
             }
             RouteBudget.Wait wait = (RouteBudget.Wait) d;
             if (wait.forProbe()) {
@@ -97,10 +109,14 @@ final class RateLimiter {
         }
     }
 
-    /** An answer that is not a refusal: what its headers say of the budget. */
-    void answered(RouteBudget.Permit permit, HttpTransport.Response response) {
-        permit.budget().answered(permit, RateLimitHeaders.read(response.status(), response.headers(), null),
-                clock.getAsLong());
+    /** An answer that is not a refusal: what its headers say of the route's budget. */
+    void answered(Ticket ticket, HttpTransport.Response response) {
+        long now = clock.getAsLong();
+        ticket.route().budget().answered(ticket.route(),
+                RateLimitHeaders.read(response.status(), response.headers(), null), now);
+        if (ticket.overall() != null) {
+            ticket.overall().budget().answered(ticket.overall(), RateLimitHeaders.NONE, now);
+        }
     }
 
     /**
@@ -108,25 +124,40 @@ final class RateLimiter {
      * server named, or {@code fallback} when it named none; never sooner than {@code fallback}
      * (a {@code retry-after: 0} must not turn into a burst of refusals).
      */
-    void refused(RouteBudget.Permit permit, RateLimitedException refusal, Duration fallback) {
+    void refused(Ticket ticket, RateLimitedException refusal, Duration fallback) {
         long now = clock.getAsLong();
         RateLimitHeaders h = refusal.headers();
         long wait = Math.max(h.asked().orElse(fallback).toNanos(), fallback.toNanos());
-        RouteBudget budget = permit.budget();
-        if (budget.isOtherBucket(h)) {
-            budget.released(permit);
-            synchronized (overallLock) {
-                overallBlockedUntil = Math.max(overallBlockedUntil, now + wait);
-                overallLimit = h.limit();
+        RouteBudget route = ticket.route().budget();
+        RouteBudget all = overall;
+        boolean overallRefusal = all != null ? h.announced() && h.limit() == all.limit() : route.isOtherBucket(h);
+        if (!overallRefusal) {
+            route.refused(ticket.route(), h, wait, now);
+            if (ticket.overall() != null) {
+                all.released(ticket.overall());
             }
             return;
         }
-        budget.refused(permit, h, wait, now);
+        route.released(ticket.route());
+        if (all == null) {
+            synchronized (this) {
+                if (overall == null) {
+                    overall = new RouteBudget(OVERALL);
+                    LOG.log(Level.INFO, "the server also limits all routes of this address together, to {0} requests"
+                            + " a window; pacing to that too", h.limit());
+                }
+                all = overall;
+            }
+        }
+        all.refused(ticket.overall() != null ? ticket.overall() : RouteBudget.Permit.outside(all), h, wait, now);
     }
 
-    /** The request got no answer: whether it was counted is unknown, so its permit stays spent. */
-    void unanswered(RouteBudget.Permit permit) {
-        permit.budget().released(permit);
+    /** The request got no answer: whether it was counted is unknown, so its permits stay spent. */
+    void unanswered(Ticket ticket) {
+        ticket.route().budget().released(ticket.route());
+        if (ticket.overall() != null) {
+            ticket.overall().budget().released(ticket.overall());
+        }
     }
 
     /** What the server last announced for each route this client used, by route. */
@@ -135,6 +166,10 @@ final class RateLimiter {
         List<RequestBudget> out = new ArrayList<>();
         for (RouteBudget b : routes.values()) {
             out.add(b.view(now));
+        }
+        RouteBudget all = overall;
+        if (all != null) {
+            out.add(all.view(now));
         }
         out.sort(Comparator.comparing(RequestBudget::route));
         return List.copyOf(out);

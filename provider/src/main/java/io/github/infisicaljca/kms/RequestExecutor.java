@@ -55,9 +55,9 @@ final class RequestExecutor {
         KmsException previous = null;
         while (true) {
             String token = call.bearer() ? tokens.token(deadline) : null;
-            RouteBudget.Permit permit;
+            RateLimiter.Ticket ticket;
             try {
-                permit = limiter.acquire(call, deadline);
+                ticket = limiter.acquire(call, deadline);
             } catch (RateLimitedException unsent) {
                 if (previous == null) {
                     throw unsent;
@@ -75,7 +75,7 @@ final class RequestExecutor {
             try {
                 response = transport.exchange(call, token, deadline);
             } catch (KmsException e) {
-                limiter.unanswered(permit);
+                limiter.unanswered(ticket);
                 if (e.kind() == KmsException.Kind.INTERRUPTED) {
                     throw e;
                 }
@@ -84,7 +84,7 @@ final class RequestExecutor {
             if (response != null) {
                 log(call, response.status(), started, retries);
                 if (response.isSuccess()) {
-                    limiter.answered(permit, response);
+                    limiter.answered(ticket, response);
                     JsonNode body = Json.parseObject(response.body());
                     if (body == null) {
                         throw Json.malformed(call.operation(), call.keyId(),
@@ -94,9 +94,9 @@ final class RequestExecutor {
                 }
                 failure = ErrorResponses.toException(call, response, redactor(call, token));
                 if (failure instanceof RateLimitedException r) {
-                    limiter.refused(permit, r, retry.backoff(retries));
+                    limiter.refused(ticket, r, retry.backoff(retries));
                 } else {
-                    limiter.answered(permit, response);
+                    limiter.answered(ticket, response);
                 }
             }
             previous = failure;

@@ -32,6 +32,10 @@ final class RouteBudget {
 
     /** A right to send one request at {@code sendAt}, counted in window {@code epoch}. */
     record Permit(RouteBudget budget, long epoch, long sendAt, boolean probe) {
+        /** For news of a budget from a request that held no permit of it. */
+        static Permit outside(RouteBudget budget) {
+            return new Permit(budget, -1, 0, false);
+        }
     }
 
     /** What {@link #reserve} decided. */

@@ -76,7 +76,7 @@ class RateLimiterTest {
     /** One call as the executor makes it: a permit, the answer, the answer reported. */
     private static void call(RateLimiter limiter, FixedWindowServer server, ApiCall call, long deadline)
             throws KmsException {
-        RouteBudget.Permit permit = limiter.acquire(call, deadline);
+        RateLimiter.Ticket permit = limiter.acquire(call, deadline);
         HttpTransport.Response r = server.answer();
         if (r.status() == 200) {
             limiter.answered(permit, r);
@@ -136,10 +136,10 @@ class RateLimiterTest {
         TestSupport.RecordingSleeper sleeper = new TestSupport.RecordingSleeper();
         RateLimiter limiter = new RateLimiter(System::nanoTime, sleeper);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        RouteBudget.Permit first = limiter.acquire(ENCRYPT, deadline);
+        RateLimiter.Ticket first = limiter.acquire(ENCRYPT, deadline);
         limiter.answered(first, response(200, Map.of("x-ratelimit-limit", List.of("200"),
                 "x-ratelimit-remaining", List.of("199"), "x-ratelimit-reset", List.of("59")), "{}"));
-        RouteBudget.Permit second = limiter.acquire(ENCRYPT, deadline);
+        RateLimiter.Ticket second = limiter.acquire(ENCRYPT, deadline);
         HttpTransport.Response overall = response(429, Map.of("x-ratelimit-limit", List.of("600"),
                 "x-ratelimit-remaining", List.of("0"), "x-ratelimit-reset", List.of("40"),
                 "retry-after", List.of("40")), "{\"statusCode\":429,\"error\":\"RateLimitError\"}");
