@@ -8,6 +8,7 @@ import io.github.infisicaljca.cli.DoctorReport.Diagnosis;
 import io.github.infisicaljca.kms.KeyUsage;
 import io.github.infisicaljca.kms.KmsClient;
 import io.github.infisicaljca.kms.KmsKey;
+import io.github.infisicaljca.kms.RequestBudget;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
@@ -28,15 +29,18 @@ final class DoctorCommand {
             "",
             "Checks the configuration in the environment (INFISICAL_URL, credentials, INFISICAL_PROJECT_ID,",
             "KMS_SIGNING_KEY_ID, KMS_ENCRYPTION_KEY_ID, KMS_HMAC_KEY_ID, INFISICAL_CA_CERT_PATH) step by step:",
-            "configuration, DNS, TCP, TLS, authentication, key access, one operation per key, latency.",
-            "Each failure ends with its likely cause and a remedy. Exit 0 healthy, 1 not.",
+            "configuration, DNS, TCP, TLS, authentication, key access, one operation per key, latency, and",
+            "the request budget (the rate limits the server announced, per route). Each failure ends with",
+            "its likely cause and a remedy. Exit 0 healthy, 1 not.",
             "");
 
     /** A configured key: the variable that names it and the usage it needs. */
     private record Configured(String variable, String keyId, KeyUsage usage) {
     }
 
+    /** Encryptions are writes (200 a minute by default); reads are scarcer (60), so fewer of them. */
     private static final int LATENCY_CALLS = 10;
+    private static final int LATENCY_READS = 5;
 
     private final Map<String, String> env;
     private final DoctorReport report;
@@ -84,13 +88,15 @@ final class DoctorCommand {
         if (!new DoctorNetwork(config, report).check()) {
             return;
         }
+        // One client for every step, the provider's included: one login, one budget, all counted.
         try (KmsClient client = KmsClient.create(config)) {
-            if (!authenticate(config, client, keys)) {
-                return;
+            List<KmsKey> listed = new ArrayList<>();
+            if (authenticate(config, client, keys, listed)) {
+                List<Configured> usable = access(client, keys, listed);
+                operations(new InfisicalProvider(client), client, usable);
+                latency(config, client, usable);
             }
-            List<Configured> usable = access(client, keys);
-            operations(config, client, usable);
-            latency(config, client, usable);
+            budget(client);
         }
     }
 
@@ -109,15 +115,16 @@ final class DoctorCommand {
         }
     }
 
-    private boolean authenticate(InfisicalConfig config, KmsClient client, List<Configured> keys) {
+    /** @param listed receives the project's keys when they were listed, so later steps need not ask again */
+    private boolean authenticate(InfisicalConfig config, KmsClient client, List<Configured> keys, List<KmsKey> listed) {
         report.step(5, "Authentication (" + (config.authMethod() == InfisicalConfig.AuthMethod.UNIVERSAL_AUTH
                 ? "Universal Auth as client " + config.clientId().orElse("") : "static access token") + ")");
         try {
             if (config.projectId().isPresent()) {
-                List<KmsKey> list = client.listKeys(config.projectId().get());
-                report.ok("logged in; project " + config.projectId().get() + " lists " + list.size() + " key(s)");
+                listed.addAll(client.listKeys(config.projectId().get()));
+                report.ok("logged in; project " + config.projectId().get() + " lists " + listed.size() + " key(s)");
             } else if (!keys.isEmpty()) {
-                client.getKey(keys.get(0).keyId());
+                listed.add(client.getKey(keys.get(0).keyId()));
                 report.ok("logged in; read key " + keys.get(0).keyId());
             } else if (config.authMethod() == InfisicalConfig.AuthMethod.UNIVERSAL_AUTH) {
                 client.login(config.clientId().orElseThrow(), config.clientSecret().orElseThrow());
@@ -133,7 +140,7 @@ final class DoctorCommand {
         }
     }
 
-    private List<Configured> access(KmsClient client, List<Configured> keys) {
+    private List<Configured> access(KmsClient client, List<Configured> keys, List<KmsKey> listed) {
         report.step(6, "Key access");
         List<Configured> usable = new ArrayList<>();
         if (keys.isEmpty()) {
@@ -141,7 +148,11 @@ final class DoctorCommand {
         }
         for (Configured k : keys) {
             try {
-                KmsKey key = client.getKey(k.keyId());
+                KmsKey key = listed.stream().filter(l -> l.id().equalsIgnoreCase(k.keyId())).findFirst()
+                        .orElse(null);
+                if (key == null) {
+                    key = client.getKey(k.keyId());
+                }
                 String what = k.variable() + " " + k.keyId() + ": '" + key.name() + "', " + key.keyUsage().wireName()
                         + ", " + key.algorithm() + (key.disabled() ? ", DISABLED" : "");
                 if (key.disabled()) {
@@ -161,7 +172,7 @@ final class DoctorCommand {
         return usable;
     }
 
-    private void operations(InfisicalConfig config, KmsClient client, List<Configured> keys) {
+    private void operations(InfisicalProvider provider, KmsClient client, List<Configured> keys) {
         report.step(7, "One small operation per key usage");
         if (keys.isEmpty()) {
             report.skipped("no usable key");
@@ -170,7 +181,7 @@ final class DoctorCommand {
         for (Configured k : keys) {
             try {
                 switch (k.usage()) {
-                    case SIGN_VERIFY -> sign(config, k, data);
+                    case SIGN_VERIFY -> sign(provider, k, data);
                     case ENCRYPT_DECRYPT -> {
                         byte[] pt = client.decrypt(k.keyId(), client.encrypt(k.keyId(), data));
                         if (!Arrays.equals(pt, data)) {
@@ -193,8 +204,7 @@ final class DoctorCommand {
         }
     }
 
-    private void sign(InfisicalConfig config, Configured k, byte[] data) throws Exception {
-        InfisicalProvider provider = new InfisicalProvider(config);
+    private void sign(InfisicalProvider provider, Configured k, byte[] data) throws Exception {
         InfisicalPrivateKey key = (InfisicalPrivateKey) provider.key(k.keyId());
         boolean ec = key instanceof ECKey;
         Signature s = Signature.getInstance(ec ? "INFISICAL-ECDSA" : "INFISICAL-RSA", provider);
@@ -212,7 +222,7 @@ final class DoctorCommand {
     }
 
     private void latency(InfisicalConfig config, KmsClient client, List<Configured> keys) {
-        report.step(8, "Latency over " + LATENCY_CALLS + " small calls");
+        report.step(8, "Latency over a few small calls");
         Configured enc = keys.stream().filter(k -> k.usage() == KeyUsage.ENCRYPT_DECRYPT).findFirst().orElse(null);
         String what;
         if (enc != null) {
@@ -225,9 +235,9 @@ final class DoctorCommand {
             report.skipped("nothing to call: set INFISICAL_PROJECT_ID or a KMS_*_KEY_ID");
             return;
         }
-        long[] nanos = new long[LATENCY_CALLS];
+        long[] nanos = new long[enc != null ? LATENCY_CALLS : LATENCY_READS];
         try {
-            for (int i = 0; i < LATENCY_CALLS; i++) {
+            for (int i = 0; i < nanos.length; i++) {
                 long start = System.nanoTime();
                 if (enc != null) {
                     client.encrypt(enc.keyId(), new byte[16]);
@@ -245,11 +255,35 @@ final class DoctorCommand {
         Arrays.sort(nanos);
         double p50 = percentile(nanos, 50) / 1e6;
         double p95 = percentile(nanos, 95) / 1e6;
-        report.detail("calls: " + what);
+        report.detail("calls: " + nanos.length + " x " + what);
         report.ok(String.format("p50 %.1f ms, p95 %.1f ms", p50, p95));
         if (p95 > 1000) {
             report.detail("note: p95 above 1 s; every signature and decryption costs at least one such call");
         }
+    }
+
+    /**
+     * The rate limits the server announced on the routes doctor used (Infisical sends them on
+     * every answer of a limited route). Informational: a spent budget shows up as the failure
+     * of the step that met it.
+     */
+    private void budget(KmsClient client) {
+        report.step(9, "Request budget (rate limits the server announced to this address, per route)");
+        List<RequestBudget> budgets = client.requestBudgets();
+        if (budgets.isEmpty()) {
+            report.skipped("no KMS call was made");
+            return;
+        }
+        budgets.forEach(b -> report.detail(b.toString()));
+        long limited = budgets.stream().filter(RequestBudget::limited).count();
+        if (limited == 0) {
+            report.ok("no route announced a rate limit (x-ratelimit-* headers): none applies, or a proxy strips them");
+            return;
+        }
+        report.ok(limited + " of " + budgets.size() + " route(s) limited; each call spends one request of its"
+                + " route's budget (see README.md, Rate limits)");
+        budgets.stream().filter(b -> b.limited() && b.remaining() >= 0 && b.remaining() * 10 < b.limit())
+                .forEach(b -> report.detail("note: " + b.route() + " has less than a tenth of its budget left"));
     }
 
     /** Nearest-rank percentile of sorted values. */

@@ -2,6 +2,7 @@ package io.github.infisicaljca.cli;
 
 import io.github.infisicaljca.kms.KmsApiException;
 import io.github.infisicaljca.kms.KmsException;
+import io.github.infisicaljca.kms.RateLimitedException;
 import java.io.PrintStream;
 import javax.net.ssl.SSLException;
 
@@ -69,9 +70,14 @@ final class DoctorReport {
                 return tls(t);
             }
         }
+        // The server's own refusal says most; a client-side wrapper (a paused login) carries it as its cause.
         KmsException k = null;
-        for (Throwable t = e; t != null && k == null; t = t.getCause()) {
-            if (t instanceof KmsException ke) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KmsApiException || t instanceof RateLimitedException) {
+                k = (KmsException) t;
+                break;
+            }
+            if (k == null && t instanceof KmsException ke) {
                 k = ke;
             }
         }
@@ -81,6 +87,9 @@ final class DoctorReport {
         }
         if (k instanceof KmsApiException api) {
             return api(api);
+        }
+        if (k instanceof RateLimitedException limited) {
+            return rateLimited(limited);
         }
         switch (k.kind()) {
             case CONNECT:
@@ -121,15 +130,25 @@ final class DoctorReport {
             return new Diagnosis("the identity may not do this: it lacks a role on the project or the key",
                     "give the machine identity access to the project (a role that allows KMS operations)");
         }
-        if (e.isRateLimited()) {
-            return new Diagnosis("rate limited by the server", "run doctor again later; lower the request rate");
-        }
         if (e.isServerError()) {
             return new Diagnosis("the server failed (HTTP " + e.status() + ")",
                     "retry; check the server's health and logs (reqId " + e.reqId().orElse("none") + ")");
         }
         return new Diagnosis("the server refused the request (HTTP " + e.status() + " " + e.error() + ")",
                 "read the server's message above; the key may be disabled or of another usage");
+    }
+
+    /** A spent rate limit: which budget, when it comes back, and how to spend less of it. */
+    static Diagnosis rateLimited(RateLimitedException e) {
+        String budget = e.overall() ? "the server's overall budget for this client address"
+                : e.limit().isPresent() ? "the server's budget of " + e.limit().getAsInt() + " requests a window on "
+                        + e.route() : "the server's budget on " + e.route();
+        String when = e.resetIn().map(d -> "; it resets in " + Math.max(1, (d.toMillis() + 999) / 1000) + " s")
+                .orElse("");
+        return new Diagnosis("rate limited: " + budget + " is spent (by this host's calls, doctor's included)" + when,
+                "wait for the reset and run doctor again; if the application needs more, spend fewer calls"
+                        + " (INFISICAL-ENVELOPE with a data-key cache, one signature per batch) or raise the"
+                        + " server's limits (README.md, Rate limits)");
     }
 
     static Diagnosis tls(Throwable e) {

@@ -4,6 +4,7 @@ import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.InfisicalConfigException;
 import io.github.infisicaljca.InfisicalKey;
 import io.github.infisicaljca.InfisicalProvider;
+import io.github.infisicaljca.kms.KmsApiException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,17 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyException;
-import java.security.KeyStore;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
  * What the key commands share: the provider configured from the environment map, a key found
- * by name (needs {@code INFISICAL_PROJECT_ID}) or id, and the {@code --in}/{@code --out} streams.
+ * by name (needs {@code INFISICAL_PROJECT_ID}) or id at the least cost in requests, and the
+ * {@code --in}/{@code --out} streams.
  */
 final class KeyAccess {
     static final String PROJECT_ID = "INFISICAL_PROJECT_ID";
@@ -30,6 +30,7 @@ final class KeyAccess {
 
     private final InfisicalConfig config;
     private final InfisicalProvider provider;
+    private final Map<String, InfisicalKey> resolved = new HashMap<>();
 
     private KeyAccess(InfisicalConfig config) {
         this.config = config;
@@ -59,34 +60,45 @@ final class KeyAccess {
                 + " needs the project"));
     }
 
-    /** The key named or identified by {@code nameOrId}: a name needs the project, an id does not. */
+    /**
+     * The key named or identified by {@code nameOrId}: an id is read directly, a name (which
+     * needs the project) with one lookup by name; never a listing of the project, where the
+     * server has those routes. A key resolved once is not asked for again in this command.
+     */
     InfisicalKey key(String nameOrId) throws CliException {
         if (nameOrId == null) {
             throw CliException.usage("--key is required (a key name, or a key id)");
         }
-        if (config.projectId().isEmpty()) {
-            if (!UUID.matcher(nameOrId).matches()) {
-                throw CliException.usage("key '" + nameOrId + "' is a name, and a name needs " + PROJECT_ID
-                        + " (or give the key id)");
-            }
-            try {
-                return provider.key(nameOrId);
-            } catch (KeyException e) {
-                throw CliException.failure(e.getMessage(), e);
-            }
+        InfisicalKey known = resolved.get(nameOrId);
+        if (known != null) {
+            return known;
         }
-        Key key;
+        boolean id = UUID.matcher(nameOrId).matches();
+        if (!id && config.projectId().isEmpty()) {
+            throw CliException.usage("key '" + nameOrId + "' is a name, and a name needs " + PROJECT_ID
+                    + " (or give the key id)");
+        }
+        InfisicalKey key;
         try {
-            KeyStore ks = KeyStore.getInstance("INFISICAL", provider);
-            ks.load(null, null);
-            key = ks.getKey(nameOrId, null);
-        } catch (IOException | GeneralSecurityException e) {
-            throw CliException.failure("cannot get key '" + nameOrId + "': " + e.getMessage(), e);
+            key = id ? provider.key(nameOrId) : provider.keyByName(nameOrId);
+        } catch (KeyException e) {
+            if (notFound(e)) {
+                throw CliException.failure("no key '" + nameOrId + "'" + config.projectId().map(p -> " in project " + p)
+                        .orElse("") + ": " + e.getMessage(), e);
+            }
+            throw CliException.failure(e.getMessage(), e);
         }
-        if (key == null) {
-            throw CliException.failure("no key '" + nameOrId + "' in project " + config.projectId().get());
+        resolved.put(nameOrId, key);
+        return key;
+    }
+
+    private static boolean notFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KmsApiException api && api.isNotFound()) {
+                return true;
+            }
         }
-        return (InfisicalKey) key;
+        return false;
     }
 
     /** {@code --in FILE}, else {@code stdin}. */
