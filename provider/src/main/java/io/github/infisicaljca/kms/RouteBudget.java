@@ -10,9 +10,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Infisical counts requests per client address and route in fixed windows (a minute by
  * default) that start at the first request after the previous one ended, and says so on every
- * answer: the limit, what is left, and the seconds until the window ends (rounded up). Every
- * such estimate of the window's end is therefore at or after the real end, and the earliest one
- * is the best: waiting for it never sends early. The state is a small machine over that:
+ * answer: the limit, what is left, and the whole seconds until the window ends. Whether the
+ * server rounds those seconds up or down depends on its rate-limit plugin's version, so each
+ * answer's estimate of the end gets one more second: then every estimate is at or after the
+ * real end, the earliest one is the best, and waiting for it never sends early. The state is
+ * a small machine over that:
  * <ul>
  * <li>until the first answer, one request at a time (the probe) finds out whether there is a
  *     limit at all; a route whose answers announce none is never paced again;</li>
@@ -28,6 +30,8 @@ import java.util.function.LongSupplier;
  */
 final class RouteBudget {
     static final long DEFAULT_WINDOW = TimeUnit.MINUTES.toNanos(1);
+    /** Added to every announced reset, which may have been rounded down to whole seconds. */
+    static final long RESET_MARGIN = TimeUnit.SECONDS.toNanos(1);
     private static final long NEVER = Long.MIN_VALUE;
 
     /** A right to send one request at {@code sendAt}, counted in window {@code epoch}. */
@@ -128,7 +132,7 @@ final class RouteBudget {
             return;
         }
         unlimited = false;
-        long estimatedEnd = h.reset() == null ? -1 : now + h.reset().toNanos();
+        long estimatedEnd = h.reset() == null ? -1 : now + h.reset().toNanos() + RESET_MARGIN;
         if (limit < 0) {
             limit = h.limit();
             epoch++;

@@ -14,6 +14,11 @@ class RouteBudgetTest {
 
     private final RouteBudget budget = new RouteBudget("POST /v1/kms/keys/{keyId}/encrypt");
 
+    /** An announced reset, as the budget reads it: one second more, in case it was rounded down. */
+    private static long end(double answeredAt, long resetSeconds) {
+        return s(answeredAt) + s(resetSeconds) + RouteBudget.RESET_MARGIN;
+    }
+
     private static long s(double seconds) {
         return Math.round(seconds * 1_000_000_000L);
     }
@@ -70,15 +75,15 @@ class RouteBudgetTest {
         go(0);
         go(0);
         RouteBudget.Decision late = budget.reserve(s(1), s(30));
-        assertEquals(new RouteBudget.Refuse(s(60), 3), late, "the window reopens at 60 s, after the 30 s deadline");
+        assertEquals(new RouteBudget.Refuse(end(0, 60), 3), late, "the window reopens at 61 s, after the 30 s deadline");
 
         RouteBudget.Permit booked = go(s(1), s(70));
-        assertEquals(s(60), booked.sendAt(), "booked at the start of the next window");
+        assertEquals(end(0, 60), booked.sendAt(), "booked at the start of the next window");
         go(s(1), s(70));
         go(s(1), s(70));
-        assertEquals(new RouteBudget.Refuse(s(120), 3), budget.reserve(s(1), s(70)),
+        assertEquals(new RouteBudget.Refuse(end(0, 60) + s(60), 3), budget.reserve(s(1), s(70)),
                 "the next window's three permits are promised; the one after is past the deadline");
-        assertEquals(s(120), go(s(1), s(200)).sendAt(), "booked two windows ahead");
+        assertEquals(end(0, 60) + s(60), go(s(1), s(200)).sendAt(), "booked two windows ahead");
     }
 
     @Test
@@ -87,9 +92,9 @@ class RouteBudgetTest {
         budget.answered(go(0), headers(3, 1, 10), 0);
         budget.answered(go(0), headers(3, 0, 10), 0);
         RouteBudget.Permit booked = go(s(1), s(20));
-        assertEquals(s(10), booked.sendAt());
-        // At 10 s the window turns: the booked permit is one of its three, two are left.
-        assertEquals(2, drain(s(10), 3, 10));
+        assertEquals(end(0, 10), booked.sendAt());
+        // At 11 s the window has turned: the booked permit is one of its three, two are left.
+        assertEquals(2, drain(end(0, 10), 3, 10));
     }
 
     @Test
@@ -103,7 +108,7 @@ class RouteBudgetTest {
         for (int i = 0; i < 7; i++) {
             go(s(1));
         }
-        assertEquals(new RouteBudget.Refuse(s(59.6), 10), budget.reserve(s(1), s(50)));
+        assertEquals(new RouteBudget.Refuse(end(0.6, 59), 10), budget.reserve(s(1), s(50)));
     }
 
     @Test
@@ -117,20 +122,20 @@ class RouteBudgetTest {
     @Test
     void answersToRequestsOfAnEarlierWindowSayNothingOfThisOne() {
         budget.answered(go(0), headers(3, 2, 10), 0);
-        RouteBudget.Permit old = go(s(9.9)); // still out when the window turns
-        RouteBudget.Permit fresh = go(s(10.1));
+        RouteBudget.Permit old = go(s(10.9)); // still out when the window turns
+        RouteBudget.Permit fresh = go(s(11.1));
         assertEquals(old.epoch() + 1, fresh.epoch());
-        budget.answered(old, headers(3, 0, 1), s(10.2)); // the old window's last word
-        assertEquals(1, drain(s(10.2), 3, 10), "three a window, less the one sent and the one still out at the turn");
+        budget.answered(old, headers(3, 0, 1), s(11.2)); // the old window's last word
+        assertEquals(1, drain(s(11.2), 3, 10), "three a window, less the one sent and the one still out at the turn");
     }
 
     @Test
     void aRequestTheServerCountedInItsNextWindowIsTakenFromThatWindow() {
-        budget.answered(go(0), headers(3, 2, 10), 0); // the window ends at 10 s at the latest; really at 9.5 s
+        budget.answered(go(0), headers(3, 2, 10), 0); // the window ends by 11 s; really at 9.5 s
         RouteBudget.Permit straggler = go(s(9.6));
         // It reached the server after its window turned: a fresh window's answer (10 s to go).
         budget.answered(straggler, headers(3, 2, 10), s(9.7));
-        assertEquals(2, drain(s(10.01), 3, 10), "the straggler spent one of the new window's three");
+        assertEquals(2, drain(s(11.01), 3, 10), "the straggler spent one of the new window's three");
     }
 
     @Test
@@ -162,9 +167,9 @@ class RouteBudgetTest {
     void anAbandonedBookingGoesBack() {
         budget.answered(go(0), headers(1, 0, 10), 0);
         RouteBudget.Permit booked = go(s(1), s(15));
-        assertEquals(new RouteBudget.Refuse(s(20), 1), budget.reserve(s(1), s(15)));
+        assertEquals(new RouteBudget.Refuse(end(0, 10) + s(10), 1), budget.reserve(s(1), s(15)));
         budget.abandoned(booked);
-        assertEquals(s(10), go(s(1), s(15)).sendAt());
+        assertEquals(end(0, 10), go(s(1), s(15)).sendAt());
     }
 
     @Test
