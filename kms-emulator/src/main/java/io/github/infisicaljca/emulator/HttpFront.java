@@ -70,6 +70,7 @@ final class HttpFront implements HttpHandler {
             body = in.readNBytes(MAX_BODY + 1);
         }
         pause(faults.latency());
+        Route.Match route = api.resolve(method, uri.getRawPath());
         Fault fault = faults.match(method, uri.getRawPath());
         if (fault != null && fault.kind == Fault.Kind.DELAY) {
             pause(fault.duration);
@@ -80,7 +81,7 @@ final class HttpFront implements HttpHandler {
             // A handler that throws makes the JDK server close the connection unanswered.
             throw new DroppedConnection();
         }
-        Reply reply = fault != null ? faultReply(fault, reqId) : answer(exchange, method, uri, body, reqId);
+        Reply reply = fault != null ? faultReply(fault, reqId) : answer(exchange, route, method, uri, body, reqId);
         record(exchange, reqId, method, uri, body, reply.status());
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         if (reply.retryAfter() != null) {
@@ -92,25 +93,38 @@ final class HttpFront implements HttpHandler {
         }
     }
 
-    private Reply answer(HttpExchange exchange, String method, URI uri, byte[] body, String reqId) throws IOException {
+    private Reply answer(HttpExchange exchange, Route.Match route, String method, URI uri, byte[] body, String reqId)
+            throws IOException {
         try {
-            if (body.length > MAX_BODY) {
-                throw ApiError.badRequest("Request body is too large");
+            if (route == null) {
+                throw ApiError.routeNotFound(method, pathAndQuery(uri));
             }
-            JsonNode json = null;
-            if (body.length > 0) {
-                try {
-                    json = JSON.readTree(body);
-                } catch (IOException e) {
-                    throw ApiError.badRequest("Body is not valid JSON");
-                }
-            }
-            return Reply.json(200, api.route(method, uri, json, exchange.getRequestHeaders().getFirst("Authorization")));
+            return Reply.json(200, api.answer(route, uri, exchange.getRequestHeaders().getFirst("Authorization"),
+                    () -> parse(body)));
         } catch (ApiError e) {
             return Reply.json(e.status, errorBody(e, reqId));
         } catch (RuntimeException e) {
             return Reply.json(500, errorBody(ApiError.internal(), reqId));
         }
+    }
+
+    /** The request body as JSON, null when there is none; read only by routes that take one. */
+    private static JsonNode parse(byte[] body) {
+        if (body.length > MAX_BODY) {
+            throw ApiError.badRequest("Request body is too large");
+        }
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw ApiError.badRequest("Body is not valid JSON");
+        }
+    }
+
+    private static String pathAndQuery(URI uri) {
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     private Reply faultReply(Fault fault, String reqId) throws IOException {
@@ -172,7 +186,7 @@ final class HttpFront implements HttpHandler {
     }
 
     private void record(HttpExchange exchange, String reqId, String method, URI uri, byte[] body, int status) {
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String path = pathAndQuery(uri);
         String text = new String(body, StandardCharsets.UTF_8);
         if (path.startsWith("/api/v1/auth/")) {
             text = SECRET_FIELDS.matcher(text).replaceAll("$1\"***MASKED***\"");

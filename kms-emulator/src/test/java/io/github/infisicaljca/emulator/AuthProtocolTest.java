@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +73,27 @@ class AuthProtocolTest {
         assertEquals(403, malformed.status());
         assertEquals("TokenError", malformed.text("error"));
         assertTrue(malformed.text("message").startsWith("The provided access token is malformed"));
+    }
+
+    @Test
+    void theRouteIsResolvedBeforeTheBearerCheck() throws Exception {
+        String key = "/api/v1/kms/keys/00000000-0000-0000-0000-000000000000";
+        ApiClient.Answer missingRoute = api.post(key + "/rotate", obj());
+        assertEquals(404, missingRoute.status(), "no such route: 404 whatever the token");
+        assertEquals("Route POST:" + key + "/rotate not found", missingRoute.text("message"));
+        assertEquals("Not Found", missingRoute.text("error"));
+        assertEquals(404, api.get("/api/v1/kms/nothing-here").status());
+        ApiClient.Answer existing = api.post(key + "/encrypt", obj().put("plaintext", "not base64!"));
+        assertEquals(401, existing.status(), "an existing route checks the token first");
+        assertEquals("Token missing", existing.text("message"));
+    }
+
+    @Test
+    void aRequestWithoutATokenIsRefusedBeforeItsBodyIsRead() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(kms.url().resolve("/api/v1/kms/keys"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, r.statusCode(), r.body());
     }
 
     @Test
