@@ -84,7 +84,8 @@ public final class KmsEmulator implements AutoCloseable {
         auth.addIdentity(clientId, clientSecret);
         this.crypto = new CryptoOperations(random, b.limits);
         this.faults = new Faults();
-        this.front = new HttpFront(new KmsApi(keys, auth, crypto, b.profile, projects), faults, b.profile);
+        this.front = new HttpFront(new KmsApi(keys, auth, crypto, b.profile, projects), faults, b.profile, clock);
+        front.rateLimits(b.rateLimits);
         if (saved != null) {
             for (EmulatedKey k : saved.keys()) {
                 projects.add(k.projectId());
@@ -182,13 +183,26 @@ public final class KmsEmulator implements AutoCloseable {
         auth.setLifetimes(ttl, maxTtl);
     }
 
-    /** Moves the emulator's clock forward, so tokens expire without waiting. */
+    /** Moves the emulator's clock forward, so tokens expire and rate limit windows end without waiting. */
     public void advanceTime(Duration d) {
         clock.advance(d);
     }
 
     public void payloadLimits(PayloadLimits limits) {
         crypto.limits(Objects.requireNonNull(limits));
+    }
+
+    /**
+     * Applies these rate limits from now on, with every counter back at zero; null lifts them.
+     * See {@link Builder#rateLimits(RateLimits)}.
+     */
+    public void rateLimits(RateLimits limits) {
+        front.rateLimits(limits);
+    }
+
+    /** The rate limits in force, or null when there are none. */
+    public RateLimits rateLimits() {
+        return front.rateLimits();
     }
 
     /**
@@ -254,6 +268,7 @@ public final class KmsEmulator implements AutoCloseable {
         private int port;
         private ServerProfile profile = ServerProfile.CURRENT;
         private PayloadLimits limits = PayloadLimits.LEGACY_4096;
+        private RateLimits rateLimits;
         private Duration tokenTtl = Duration.ofDays(30);
         private Duration tokenMaxTtl = Duration.ofDays(30);
         private boolean seed = true;
@@ -298,6 +313,18 @@ public final class KmsEmulator implements AutoCloseable {
 
         public Builder payloadLimits(PayloadLimits limits) {
             this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /**
+         * Limits requests as Infisical does (per client address and route pattern, reads and
+         * writes apart, fixed windows on the emulator's clock), refusing the excess with the
+         * profile's answer: a 500 on the 2024 server, a 429 RateLimitError on newer ones. Null,
+         * the default, means no limits; {@link RateLimits#selfHostedDefault()} is what a
+         * self-hosted server applies.
+         */
+        public Builder rateLimits(RateLimits limits) {
+            this.rateLimits = limits;
             return this;
         }
 

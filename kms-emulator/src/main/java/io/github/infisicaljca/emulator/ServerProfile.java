@@ -24,4 +24,14 @@ public enum ServerProfile {
         this.requestIds = requestIds;
         this.keyLookupRoutes = keyLookupRoutes;
     }
+
+    /** The 2024 server answers a request past its rate limit with a plain 500; newer ones with 429 RateLimitError. */
+    boolean rateLimitedAs500() {
+        return this == INFISICAL_2024;
+    }
+
+    /** Newer servers also limit each address over all routes together. */
+    boolean globalRateLimit() {
+        return this == CURRENT;
+    }
 }
