@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -144,8 +145,9 @@ final class HttpFront implements HttpHandler {
             if (route == null) {
                 throw ApiError.routeNotFound(method, pathAndQuery(uri));
             }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             return Reply.json(200, api.answer(route, uri, exchange.getRequestHeaders().getFirst("Authorization"),
-                    () -> parse(body)));
+                    () -> parse(body, contentType)));
         } catch (ApiError e) {
             return Reply.json(e.status, errorBody(e, reqId));
         } catch (RuntimeException e) {
@@ -154,18 +156,27 @@ final class HttpFront implements HttpHandler {
     }
 
     /** The request body as JSON, null when there is none; read only by routes that take one. */
-    private static JsonNode parse(byte[] body) {
+    private static JsonNode parse(byte[] body, String contentType) {
         if (body.length > MAX_BODY) {
             throw ApiError.badRequest("Request body is too large");
         }
         if (body.length == 0) {
             return null;
         }
+        if (contentType != null && !isJson(contentType)) {
+            // The server reads any other body as text, and the route's schema then finds a string, not an object.
+            return TextNode.valueOf(new String(body, StandardCharsets.UTF_8));
+        }
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
             throw ApiError.badRequest("Body is not valid JSON");
         }
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
     }
 
     private static String pathAndQuery(URI uri) {

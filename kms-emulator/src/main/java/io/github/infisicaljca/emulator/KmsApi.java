@@ -62,11 +62,17 @@ final class KmsApi {
         }
         r.add(new Route("PATCH", KEY, true, c -> keyAnswer(update(keyId(c), body(c)))));
         r.add(new Route("DELETE", KEY, true, c -> keyAnswer(keys.delete(keyId(c)))));
-        for (String op : List.of("encrypt", "decrypt", "sign", "verify", "generate-mac", "verify-mac")) {
+        List<String> ops = profile.signingAndMacKeys()
+                ? List.of("encrypt", "decrypt", "sign", "verify", "generate-mac", "verify-mac")
+                : List.of("encrypt", "decrypt");
+        for (String op : ops) {
             r.add(new Route("POST", KEY + "/" + op, true, c -> crypto.operate(op, keys.get(keyId(c)), body(c))));
         }
-        r.add(new Route("GET", KEY + "/public-key", true, c -> crypto.publicKey(keys.get(keyId(c)))));
-        r.add(new Route("GET", KEY + "/signing-algorithms", true, c -> crypto.signingAlgorithms(keys.get(keyId(c)))));
+        if (profile.signingAndMacKeys()) {
+            r.add(new Route("GET", KEY + "/public-key", true, c -> crypto.publicKey(keys.get(keyId(c)))));
+            r.add(new Route("GET", KEY + "/signing-algorithms", true,
+                    c -> crypto.signingAlgorithms(keys.get(keyId(c)))));
+        }
         return List.copyOf(r);
     }
 
@@ -106,13 +112,26 @@ final class KmsApi {
         String projectId = b.string("projectId");
         String name = b.string("name");
         String description = b.optionalString("description");
+        if (name != null && (name.isEmpty() || name.length() > 32 || !name.matches("[a-z0-9]+(?:[-_][a-z0-9]+)*"))) {
+            b.issue("name", "Name must be a valid slug of 1 to 32 characters");
+        }
+        KeySpec spec = profile.signingAndMacKeys() ? spec(b) : aesSpec(b);
+        requireProject(projectId);
+        Object material = crypto.generate(spec);
+        try {
+            return keys.add(projectId, name, description, spec, material);
+        } catch (ApiError nameTaken) {
+            // A taken name is add's only refusal; the 2024 server left it to the database, which made it a 500.
+            throw profile.duplicateNameAs500() ? ApiError.internal("Create") : nameTaken;
+        }
+    }
+
+    /** Newer servers: {@code keyUsage} and {@code algorithm} (or the older {@code encryptionAlgorithm}), which must agree. */
+    private static KeySpec spec(RequestBody b) {
         String usageText = b.optionalString("keyUsage");
         String algorithmText = b.optionalString("algorithm");
         if (algorithmText == null) {
             algorithmText = b.optionalString("encryptionAlgorithm");
-        }
-        if (name != null && (name.isEmpty() || name.length() > 32 || !name.matches("[a-z0-9]+(?:[-_][a-z0-9]+)*"))) {
-            b.issue("name", "Name must be a valid slug of 1 to 32 characters");
         }
         KeySpec.Usage usage = usageText == null ? null : KeySpec.Usage.fromWire(usageText);
         if (usageText != null && usage == null) {
@@ -131,8 +150,22 @@ final class KmsApi {
         if (usage != null && usage != spec.usage) {
             throw ApiError.badRequest("Algorithm " + spec.wire + " cannot be used for key usage " + usage.wire);
         }
-        requireProject(projectId);
-        return keys.add(projectId, name, description, spec, crypto.generate(spec));
+        return spec;
+    }
+
+    /**
+     * The 2024 server: {@code encryptionAlgorithm} is an enum of the two AES algorithms, and the
+     * schema strips the fields it does not know ({@code keyUsage}, {@code algorithm}).
+     */
+    private static KeySpec aesSpec(RequestBody b) {
+        String text = b.optionalString("encryptionAlgorithm");
+        KeySpec spec = text == null ? KeySpec.AES_256_GCM : KeySpec.fromWire(text);
+        if (text != null && (spec == null || spec.usage != KeySpec.Usage.ENCRYPT_DECRYPT)) {
+            b.issue("encryptionAlgorithm", "Invalid enum value. Expected 'aes-256-gcm' | 'aes-128-gcm', received '"
+                    + text + "'");
+        }
+        b.check();
+        return spec;
     }
 
     private EmulatedKey update(String keyId, RequestBody b) {
@@ -193,7 +226,8 @@ final class KmsApi {
 
     private void requireProject(String projectId) {
         if (!projects.contains(projectId)) {
-            throw ApiError.notFound("Project with ID '" + projectId + "' not found");
+            throw profile.unknownProjectForbidden() ? ApiError.permissionDenied("You are not allowed to access this resource")
+                    : ApiError.notFound("Project with ID '" + projectId + "' not found");
         }
     }
 
@@ -209,14 +243,14 @@ final class KmsApi {
         JsonNode body = c.body().get();
         if (body == null || !body.isObject()) {
             throw ApiError.validation(profile.validationStatus, List.of(new ApiError.Issue("",
-                    "Expected object, received " + (body == null ? "undefined" : RequestBody.type(body)))));
+                    "Expected object, received " + (body == null ? profile.missingBodyType() : RequestBody.type(body)))));
         }
         return new RequestBody(body, profile.validationStatus);
     }
 
     private JsonNode keyAnswer(EmulatedKey key) {
         ObjectNode out = HttpFront.JSON.createObjectNode();
-        out.set("key", KeyJson.render(key, profile));
+        out.set("key", KeyJson.single(key, profile));
         return out;
     }
 
