@@ -21,8 +21,8 @@ public final class Main {
 
     private static final List<Command> COMMANDS = List.of(
             new Command("demo", "a tour on the embedded KMS emulator"),
-            new Command("dev-server [--port N] [--state-dir DIR]",
-                    "run the KMS emulator, print export lines"),
+            new Command("dev-server [--port N] [--state-dir DIR] [--profile current|2024]"
+                    + " [--rate-limit W/R|default|off]", "run the KMS emulator, print export lines"),
             new Command("doctor", "check config, reachability, auth, key access, latency"),
             new Command("keys", "list the project's keys: name, id, usage, algorithm"),
             new Command("sign --key K [--alg A] [--base64]", "sign stdin (or --in) to stdout (or --out)"),
@@ -116,7 +116,12 @@ public final class Main {
         b.append("infisical-jca ").append(Version.current())
                 .append(": Infisical KMS keys through JCA\n\nusage: infisical-jca <command> [options]\n\ncommands:\n");
         for (Command c : COMMANDS) {
-            b.append(String.format("  %-46s %s\n", c.synopsis(), c.summary()));
+            if (c.synopsis().length() > 46) {
+                // Too long for the column: the summary goes below, where it would have started.
+                b.append("  ").append(c.synopsis()).append('\n').append(" ".repeat(49)).append(c.summary()).append('\n');
+            } else {
+                b.append(String.format("  %-46s %s\n", c.synopsis(), c.summary()));
+            }
         }
         b.append("\nconfiguration (environment variables; secrets are never printed):\n");
         for (String[] row : CONFIGURATION) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.kms.KmsClient;
 import io.github.infisicaljca.kms.KmsException;
@@ -18,6 +19,9 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,6 +143,92 @@ class DevServerCommandTest {
         CliRun r = CliRun.run(Map.of(), "", "dev-server", "--port", "70000");
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.err().contains("--port"), r::toString);
+    }
+
+    @Test
+    void aBadProfileOrRateLimitIsAUsageError() {
+        CliRun profile = CliRun.run(Map.of(), "", "dev-server", "--profile", "2023");
+        assertEquals(2, profile.exit(), profile::toString);
+        assertTrue(profile.err().contains("--profile must be current or 2024, not '2023'"), profile::toString);
+        CliRun limits = CliRun.run(Map.of(), "", "dev-server", "--rate-limit", "200-60");
+        assertEquals(2, limits.exit(), limits::toString);
+        assertTrue(limits.err().contains("--rate-limit: rate limits must be W/R"), limits::toString);
+        assertTrue(limits.err().contains("'200-60'"), limits::toString);
+    }
+
+    @Test
+    void theSelfHostedRateLimitsApplyByDefaultAndSaySo() throws Exception {
+        try (Running s = new Running()) {
+            assertTrue(s.lines.contains("# rate limits: 200 writes and 60 reads a minute per route and client address,"
+                    + " 600 a minute in all (Infisical's self-hosted default; past them 429 with retry-after;"
+                    + " --rate-limit off lifts them)"), String.join("\n", s.lines));
+            assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# profile: current")), s.lines::toString);
+            HttpResponse<String> list = list(s);
+            assertEquals(200, list.statusCode(), list.body());
+            assertEquals("60", list.headers().firstValue("x-ratelimit-limit").orElse(null));
+            assertEquals("59", list.headers().firstValue("x-ratelimit-remaining").orElse(null));
+        }
+    }
+
+    @Test
+    void rateLimitsCanBeTightenedOrLifted() throws Exception {
+        try (Running s = new Running("--rate-limit", "5/1")) {
+            assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# rate limits: 5 writes and 1 reads a minute")),
+                    s.lines::toString);
+            assertEquals(200, list(s).statusCode());
+            HttpResponse<String> refused = list(s);
+            assertEquals(429, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("retry-after").isPresent());
+        }
+        try (Running s = new Running("--rate-limit", "off")) {
+            assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# rate limits: off")), s.lines::toString);
+            HttpResponse<String> list = list(s);
+            assertEquals(200, list.statusCode());
+            assertTrue(list.headers().firstValue("x-ratelimit-limit").isEmpty());
+        }
+    }
+
+    @Test
+    void the2024ProfileHasNoSigningKeyToExport() throws Exception {
+        try (Running s = new Running("--profile", "2024", "--rate-limit", "5/1")) {
+            List<String> names = new ArrayList<>(NAMES);
+            names.remove("KMS_SIGNING_KEY_ID");
+            assertEquals(names, List.copyOf(s.exports.keySet()), String.join("\n", s.lines));
+            assertTrue(s.lines.contains("# no KMS_SIGNING_KEY_ID: the 2024 profile has no signing keys (the 2024 server"
+                    + " offers only aes-256-gcm and aes-128-gcm keys)"), s.lines::toString);
+            assertTrue(s.lines.contains("# keys: encryption-key (aes-256-gcm)"), s.lines::toString);
+            assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# profile: 2024")), s.lines::toString);
+            assertTrue(s.lines.contains("# rate limits: 5 writes and 1 reads a minute per route and client address"
+                    + " (past them 500 with retry-after; --rate-limit off lifts them)"), s.lines::toString);
+            assertEquals(200, list(s).statusCode());
+            assertEquals(500, list(s).statusCode(), "the 2024 server's answer past a limit");
+        }
+    }
+
+    @Test
+    void theUsageDescribesEveryOption() {
+        CliRun r = CliRun.run(Map.of(), "", "dev-server", "--help");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().startsWith("usage: infisical-jca dev-server [--port N] [--state-dir DIR] [--profile current|2024]"
+                + "\n                                [--rate-limit W/R|default|off]"), r.out());
+        for (String option : new String[] {"--state-dir DIR", "--profile P", "--rate-limit L"}) {
+            assertTrue(r.out().contains("\n" + option), option);
+        }
+    }
+
+    /** Lists the project's keys over plain HTTP, so no client retry hides a refusal. */
+    private static HttpResponse<String> list(Running s) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI url = URI.create(s.exports.get("INFISICAL_URL"));
+        ObjectMapper json = new ObjectMapper();
+        String login = json.createObjectNode().put("clientId", s.exports.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID"))
+                .put("clientSecret", s.exports.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET")).toString();
+        String token = json.readTree(http.send(HttpRequest.newBuilder(url.resolve("/api/v1/auth/universal-auth/login"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(login)).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("accessToken").asText();
+        return http.send(HttpRequest.newBuilder(url.resolve("/api/v1/kms/keys?projectId="
+                + s.exports.get("INFISICAL_PROJECT_ID"))).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

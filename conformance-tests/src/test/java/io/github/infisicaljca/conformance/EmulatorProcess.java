@@ -25,7 +25,9 @@ final class EmulatorProcess {
     private EmulatorProcess() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.github.infisicaljca.emulator.Main", "--port", "0").redirectErrorStream(true).start();
+                // The suites make thousands of calls and are not about rate limits, which the process applies by default.
+                "io.github.infisicaljca.emulator.Main", "--port", "0", "--rate-limit", "off")
+                .redirectErrorStream(true).start();
         env = readExports();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "emulator-process-stop"));
     }

@@ -41,7 +41,16 @@ final class ApiError extends RuntimeException {
     }
 
     static ApiError internal() {
-        return new ApiError(500, "InternalServerError", "Something went wrong", List.of());
+        return internal("InternalServerError");
+    }
+
+    /** A 500 whose {@code error} names what failed inside, as the 2024 server's database errors do ("Create"). */
+    static ApiError internal(String error) {
+        return new ApiError(500, error, "Something went wrong", List.of());
+    }
+
+    static ApiError permissionDenied(String message) {
+        return new ApiError(403, "PermissionDenied", message, List.of());
     }
 
     /** The status is the profile's: 401 on the 2024 server, 422 on newer ones. */

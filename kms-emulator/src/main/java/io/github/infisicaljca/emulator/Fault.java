@@ -45,8 +45,9 @@ public final class Fault {
     }
 
     /**
-     * Answers 429 RateLimitExceeded, "Please try again in N seconds", with a {@code Retry-After}
-     * header when asked (Infisical Cloud sends it only sometimes).
+     * Answers 429 RateLimitError, "Rate limit exceeded. Please try again in N seconds", as newer
+     * servers do, with a {@code Retry-After} header when asked (a proxy in front may drop it). For
+     * limits that count requests as the server does, see {@link KmsEmulator#rateLimits(RateLimits)}.
      */
     public static Fault rateLimited(Duration retryAfter, boolean withHeader) {
         return new Fault(Kind.RATE_LIMIT, 429, null, retryAfter, withHeader);

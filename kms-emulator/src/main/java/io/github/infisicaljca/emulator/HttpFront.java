@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -11,19 +13,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP side of every request: a request id, the request log, injected latency and faults,
- * JSON in and out, and errors rendered in Infisical's shape. Routing and the API itself are in
- * {@link KmsApi}.
+ * The HTTP side of every request: a request id, the request log, injected latency, rate limits
+ * and faults, JSON in and out, and errors rendered in Infisical's shape. Routing and the API
+ * itself are in {@link KmsApi}; the counting of rate limits in {@link RateLimiter}.
  */
 final class HttpFront implements HttpHandler {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -35,13 +39,26 @@ final class HttpFront implements HttpHandler {
     private final KmsApi api;
     private final Faults faults;
     private final ServerProfile profile;
+    private final Clock clock;
+    private volatile RateLimiter limiter;
     private final Deque<RecordedRequest> log = new ConcurrentLinkedDeque<>();
     private final AtomicInteger logSize = new AtomicInteger();
 
-    HttpFront(KmsApi api, Faults faults, ServerProfile profile) {
+    HttpFront(KmsApi api, Faults faults, ServerProfile profile, Clock clock) {
         this.api = api;
         this.faults = faults;
         this.profile = profile;
+        this.clock = clock;
+    }
+
+    /** Replaces the limits, and with them every counter; null lifts them. */
+    void rateLimits(RateLimits limits) {
+        limiter = limits == null ? null : new RateLimiter(limits, clock, profile.globalRateLimit());
+    }
+
+    RateLimits rateLimits() {
+        RateLimiter l = limiter;
+        return l == null ? null : l.limits();
     }
 
     List<RecordedRequest> requests() {
@@ -54,9 +71,9 @@ final class HttpFront implements HttpHandler {
     }
 
     /** An answer ready to send; built first so the request log is complete before the client hears back. */
-    private record Reply(int status, byte[] body, String contentType, String retryAfter) {
+    private record Reply(int status, byte[] body, String contentType, Map<String, String> headers) {
         static Reply json(int status, JsonNode body) throws IOException {
-            return new Reply(status, JSON.writeValueAsBytes(body), "application/json; charset=utf-8", null);
+            return new Reply(status, JSON.writeValueAsBytes(body), "application/json; charset=utf-8", Map.of());
         }
     }
 
@@ -70,42 +87,67 @@ final class HttpFront implements HttpHandler {
             body = in.readNBytes(MAX_BODY + 1);
         }
         pause(faults.latency());
-        Fault fault = faults.match(method, uri.getRawPath());
-        if (fault != null && fault.kind == Fault.Kind.DELAY) {
-            pause(fault.duration);
-            fault = null;
+        Route.Match route = api.resolve(method, uri.getRawPath());
+        RateLimiter.Verdict limit = rateLimit(exchange, route);
+        boolean refused = limit != null && !limit.allowed();
+        Reply reply;
+        if (refused) {
+            // The limiter runs first on the server: a refused request meets no auth, validation or fault.
+            reply = rateLimitedReply(limit, reqId);
+        } else {
+            Fault fault = faults.match(method, uri.getRawPath());
+            if (fault != null && fault.kind == Fault.Kind.DELAY) {
+                pause(fault.duration);
+                fault = null;
+            }
+            if (fault != null && fault.kind == Fault.Kind.DROP_CONNECTION) {
+                record(exchange, reqId, method, uri, body, 0, false);
+                // A handler that throws makes the JDK server close the connection unanswered.
+                throw new DroppedConnection();
+            }
+            reply = fault != null ? faultReply(fault, reqId) : answer(exchange, route, method, uri, body, reqId);
         }
-        if (fault != null && fault.kind == Fault.Kind.DROP_CONNECTION) {
-            record(exchange, reqId, method, uri, body, 0);
-            // A handler that throws makes the JDK server close the connection unanswered.
-            throw new DroppedConnection();
+        record(exchange, reqId, method, uri, body, reply.status(), refused);
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", reply.contentType());
+        if (limit != null) {
+            limit.headers().forEach(headers::set);
         }
-        Reply reply = fault != null ? faultReply(fault, reqId) : answer(exchange, method, uri, body, reqId);
-        record(exchange, reqId, method, uri, body, reply.status());
-        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-        if (reply.retryAfter() != null) {
-            exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
-        }
+        reply.headers().forEach(headers::set);
         exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(reply.body());
         }
     }
 
-    private Reply answer(HttpExchange exchange, String method, URI uri, byte[] body, String reqId) throws IOException {
+    /** Counts the request when its route exists and limits are on; the server's 404 handler has no limit. */
+    private RateLimiter.Verdict rateLimit(HttpExchange exchange, Route.Match route) {
+        RateLimiter l = limiter;
+        if (l == null || route == null) {
+            return null;
+        }
+        return l.hit(exchange.getRemoteAddress().getAddress().getHostAddress(), route.route().pattern(),
+                route.route().isRead());
+    }
+
+    private Reply rateLimitedReply(RateLimiter.Verdict limit, String reqId) throws IOException {
+        if (profile.rateLimitedAs500()) {
+            // The 2024 server's error handler turned the limiter's error into a plain 500: only the headers tell.
+            return Reply.json(500, errorJson(500, "InternalServerError", "Something went wrong", reqId));
+        }
+        return Reply.json(429, errorJson(429, "RateLimitError",
+                "Rate limit exceeded. Please try again in " + limit.resetSeconds() + " seconds", reqId));
+    }
+
+    private Reply answer(HttpExchange exchange, Route.Match route, String method, URI uri, byte[] body, String reqId)
+            throws IOException {
         try {
-            if (body.length > MAX_BODY) {
-                throw ApiError.badRequest("Request body is too large");
+            if (route == null) {
+                throw ApiError.routeNotFound(method, pathAndQuery(uri));
             }
-            JsonNode json = null;
-            if (body.length > 0) {
-                try {
-                    json = JSON.readTree(body);
-                } catch (IOException e) {
-                    throw ApiError.badRequest("Body is not valid JSON");
-                }
-            }
-            return Reply.json(200, api.route(method, uri, json, exchange.getRequestHeaders().getFirst("Authorization")));
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            return Reply.json(200, api.answer(route, uri, exchange.getRequestHeaders().getFirst("Authorization"),
+                    () -> parse(body, contentType)));
         } catch (ApiError e) {
             return Reply.json(e.status, errorBody(e, reqId));
         } catch (RuntimeException e) {
@@ -113,21 +155,51 @@ final class HttpFront implements HttpHandler {
         }
     }
 
+    /** The request body as JSON, null when there is none; read only by routes that take one. */
+    private static JsonNode parse(byte[] body, String contentType) {
+        if (body.length > MAX_BODY) {
+            throw ApiError.badRequest("Request body is too large");
+        }
+        if (body.length == 0) {
+            return null;
+        }
+        if (contentType != null && !isJson(contentType)) {
+            // The server reads any other body as text, and the route's schema then finds a string, not an object.
+            return TextNode.valueOf(new String(body, StandardCharsets.UTF_8));
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw ApiError.badRequest("Body is not valid JSON");
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    private static String pathAndQuery(URI uri) {
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
     private Reply faultReply(Fault fault, String reqId) throws IOException {
         switch (fault.kind) {
             case MALFORMED_BODY:
                 return new Reply(200, "{\"this is\": not json".getBytes(StandardCharsets.UTF_8),
-                        "application/json; charset=utf-8", null);
+                        "application/json; charset=utf-8", Map.of());
             case RATE_LIMIT: {
                 long seconds = Math.max(1, fault.duration.toSeconds());
-                ObjectNode e = errorJson(429, "RateLimitExceeded",
+                ObjectNode e = errorJson(429, "RateLimitError",
                         "Rate limit exceeded. Please try again in " + seconds + " seconds", reqId);
                 Reply r = Reply.json(429, e);
-                return fault.retryAfterHeader ? new Reply(429, r.body(), r.contentType(), Long.toString(seconds)) : r;
+                return fault.retryAfterHeader
+                        ? new Reply(429, r.body(), r.contentType(), Map.of("Retry-After", Long.toString(seconds))) : r;
             }
             default:
                 if (fault.body != null) {
-                    return new Reply(fault.status, fault.body.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8", null);
+                    return new Reply(fault.status, fault.body.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8",
+                            Map.of());
                 }
                 return Reply.json(fault.status, errorJson(fault.status, errorName(fault.status), "Injected failure", reqId));
         }
@@ -166,19 +238,20 @@ final class HttpFront implements HttpHandler {
             case 401: return "UnauthorizedError";
             case 403: return "PermissionDenied";
             case 404: return "NotFound";
-            case 429: return "RateLimitExceeded";
+            case 429: return "RateLimitError";
             default: return status >= 500 ? "InternalServerError" : "Error";
         }
     }
 
-    private void record(HttpExchange exchange, String reqId, String method, URI uri, byte[] body, int status) {
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    private void record(HttpExchange exchange, String reqId, String method, URI uri, byte[] body, int status,
+            boolean rateLimited) {
+        String path = pathAndQuery(uri);
         String text = new String(body, StandardCharsets.UTF_8);
         if (path.startsWith("/api/v1/auth/")) {
             text = SECRET_FIELDS.matcher(text).replaceAll("$1\"***MASKED***\"");
         }
         log.addLast(new RecordedRequest(reqId, method, path, exchange.getRequestHeaders().getFirst("Authorization") != null,
-                exchange.getRequestHeaders().getFirst("User-Agent"), text, status));
+                exchange.getRequestHeaders().getFirst("User-Agent"), text, status, rateLimited));
         if (logSize.incrementAndGet() > LOG_CAPACITY) {
             log.pollFirst();
             logSize.decrementAndGet();

@@ -2,12 +2,22 @@ package io.github.infisicaljca.emulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** A key's JSON as each server profile sends it. */
+/** A key's JSON as each server profile sends it, in a listing or alone. */
 final class KeyJson {
     private KeyJson() {
     }
 
+    /** A key in a listing (and, on newer servers, in every answer). */
     static ObjectNode render(EmulatedKey k, ServerProfile profile) {
+        return render(k, profile, true);
+    }
+
+    /** A key alone, as create, update and delete answer it. */
+    static ObjectNode single(EmulatedKey k, ServerProfile profile) {
+        return render(k, profile, profile.fullKeyAnswers());
+    }
+
+    private static ObjectNode render(EmulatedKey k, ServerProfile profile, boolean withVersion) {
         ObjectNode n = HttpFront.JSON.createObjectNode();
         n.put("id", k.id());
         n.put("description", k.description());
@@ -23,8 +33,10 @@ final class KeyJson {
         if (profile == ServerProfile.INFISICAL_2024) {
             n.putNull("slug");
         }
-        n.put("version", k.version());
-        n.put("encryptionAlgorithm", k.spec().wire);
+        if (withVersion) {
+            n.put("version", k.version());
+            n.put("encryptionAlgorithm", k.spec().wire);
+        }
         if (profile == ServerProfile.CURRENT) {
             n.put("algorithm", k.spec().wire);
             n.put("keyUsage", k.spec().usage.wire);

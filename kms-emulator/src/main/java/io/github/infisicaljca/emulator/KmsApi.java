@@ -10,18 +10,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * The API itself: routes by method and path below {@code /api}, checks the bearer token,
- * validates bodies and queries, and manages keys. The cryptographic calls are in
- * {@link CryptoOperations}. Answers are JSON trees; failures are {@link ApiError}s.
+ * The API itself: the route table, the bearer check, bodies and queries validated, and key
+ * management. The cryptographic calls are in {@link CryptoOperations}. Answers are JSON trees;
+ * failures are {@link ApiError}s.
  */
 final class KmsApi {
+    private static final String KEYS = "/api/v1/kms/keys";
+    private static final String KEY = KEYS + "/:keyId";
+
     private final KeyRegistry keys;
     private final TokenAuthority auth;
     private final CryptoOperations crypto;
     private final ServerProfile profile;
     private final Set<String> projects;
+    private final List<Route> routes;
 
     KmsApi(KeyRegistry keys, TokenAuthority auth, CryptoOperations crypto, ServerProfile profile,
             Set<String> projects) {
@@ -30,126 +35,103 @@ final class KmsApi {
         this.crypto = crypto;
         this.profile = profile;
         this.projects = projects;
+        this.routes = routes();
     }
 
-    JsonNode route(String method, URI uri, JsonNode body, String authorization) {
-        String path = uri.getRawPath();
-        String[] s = path.split("/");
-        // s[0] is "" (the leading slash); every route starts /api/v1/.
-        if (s.length >= 4 && s[1].equals("api") && s[2].equals("v1")) {
-            if (s[3].equals("auth")) {
-                return authRoute(method, path, body);
-            }
-            if (s[3].equals("kms") && s.length >= 5 && s[4].equals("keys")) {
-                auth.authenticate(authorization);
-                JsonNode answer = keysRoute(method, s, query(uri), body);
-                if (answer != null) {
-                    return answer;
-                }
-            }
+    /** The routes this profile's server has; any other request is a 404 "Route ... not found". */
+    private List<Route> routes() {
+        List<Route> r = new ArrayList<>();
+        r.add(new Route("POST", "/api/v1/auth/universal-auth/login", false, c -> {
+            RequestBody b = body(c);
+            String clientId = b.string("clientId");
+            String clientSecret = b.string("clientSecret");
+            b.check();
+            return grant(auth.login(clientId, clientSecret));
+        }));
+        r.add(new Route("POST", "/api/v1/auth/token/renew", false, c -> grant(auth.renew(accessToken(c)))));
+        r.add(new Route("POST", "/api/v1/auth/token/revoke", false, c -> {
+            auth.revoke(accessToken(c));
+            return HttpFront.JSON.createObjectNode().put("message", "Successfully revoked access token");
+        }));
+        r.add(new Route("POST", KEYS, true, c -> keyAnswer(create(body(c)))));
+        r.add(new Route("GET", KEYS, true, c -> list(c.query())));
+        if (profile.keyLookupRoutes) {
+            // Before GET :keyId/..., as the server's router prefers the static segment.
+            r.add(new Route("GET", KEYS + "/key-name/:keyName", true, this::byName));
+            r.add(new Route("GET", KEY, true, c -> keyAnswer(keys.get(keyId(c)))));
         }
-        throw ApiError.routeNotFound(method, path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        r.add(new Route("PATCH", KEY, true, c -> keyAnswer(update(keyId(c), body(c)))));
+        r.add(new Route("DELETE", KEY, true, c -> keyAnswer(keys.delete(keyId(c)))));
+        List<String> ops = profile.signingAndMacKeys()
+                ? List.of("encrypt", "decrypt", "sign", "verify", "generate-mac", "verify-mac")
+                : List.of("encrypt", "decrypt");
+        for (String op : ops) {
+            r.add(new Route("POST", KEY + "/" + op, true, c -> crypto.operate(op, keys.get(keyId(c)), body(c))));
+        }
+        if (profile.signingAndMacKeys()) {
+            r.add(new Route("GET", KEY + "/public-key", true, c -> crypto.publicKey(keys.get(keyId(c)))));
+            r.add(new Route("GET", KEY + "/signing-algorithms", true,
+                    c -> crypto.signingAlgorithms(keys.get(keyId(c)))));
+        }
+        return List.copyOf(r);
     }
 
-    private JsonNode authRoute(String method, String path, JsonNode body) {
-        if (!method.equals("POST")) {
-            throw ApiError.routeNotFound(method, path);
-        }
-        switch (path) {
-            case "/api/v1/auth/universal-auth/login": {
-                RequestBody b = body(body);
-                String clientId = b.string("clientId");
-                String clientSecret = b.string("clientSecret");
-                b.check();
-                return grant(auth.login(clientId, clientSecret));
-            }
-            case "/api/v1/auth/token/renew": {
-                RequestBody b = body(body);
-                String token = b.string("accessToken");
-                b.check();
-                return grant(auth.renew(token));
-            }
-            case "/api/v1/auth/token/revoke": {
-                RequestBody b = body(body);
-                String token = b.string("accessToken");
-                b.check();
-                auth.revoke(token);
-                return HttpFront.JSON.createObjectNode().put("message", "Successfully revoked access token");
-            }
-            default:
-                throw ApiError.routeNotFound(method, path);
-        }
+    /** The route a request is for, or null when the server has none. */
+    Route.Match resolve(String method, String rawPath) {
+        return Route.resolve(routes, method, rawPath);
     }
 
-    /** @return the answer, or null when no route matches */
-    private JsonNode keysRoute(String method, String[] s, Map<String, String> query, JsonNode body) {
-        if (s.length == 5) {
-            if (method.equals("POST")) {
-                return keyAnswer(create(body(body)));
-            }
-            return method.equals("GET") ? list(query) : null;
+    /**
+     * Runs a resolved request: the bearer check when the route has one, then the handler,
+     * which reads the body only if it needs it (so a request without a token is a 401 whatever
+     * its body).
+     */
+    JsonNode answer(Route.Match match, URI uri, String authorization, Supplier<JsonNode> body) {
+        if (match.route().bearer()) {
+            auth.authenticate(authorization);
         }
-        if (s.length == 7 && s[5].equals("key-name") && method.equals("GET") && profile.keyLookupRoutes) {
-            String projectId = query.get("projectId");
-            if (projectId == null) {
-                throw ApiError.validation(profile.validationStatus, List.of(new ApiError.Issue("projectId", "Required")));
-            }
-            return keyAnswer(keys.byName(projectId, decode(s[6])));
+        return match.route().handler().handle(new Route.Call(match.params(), query(uri), body));
+    }
+
+    private JsonNode byName(Route.Call c) {
+        String projectId = c.query().get("projectId");
+        if (projectId == null) {
+            throw ApiError.validation(profile.validationStatus, List.of(new ApiError.Issue("projectId", "Required")));
         }
-        if (s.length < 6 || s[5].equals("key-name")) {
-            return null;
-        }
-        String keyId = s[5];
-        if (s.length == 6) {
-            switch (method) {
-                case "GET":
-                    if (!profile.keyLookupRoutes) {
-                        return null;
-                    }
-                    return keyAnswer(keys.get(checkId(keyId)));
-                case "PATCH":
-                    return keyAnswer(update(checkId(keyId), body(body)));
-                case "DELETE":
-                    return keyAnswer(keys.delete(checkId(keyId)));
-                default:
-                    return null;
-            }
-        }
-        if (s.length != 7) {
-            return null;
-        }
-        String op = s[6];
-        if (method.equals("GET") && (op.equals("public-key") || op.equals("signing-algorithms"))) {
-            EmulatedKey key = keys.get(checkId(keyId));
-            return op.equals("public-key") ? crypto.publicKey(key) : crypto.signingAlgorithms(key);
-        }
-        if (!method.equals("POST")) {
-            return null;
-        }
-        switch (op) {
-            case "encrypt":
-            case "decrypt":
-            case "sign":
-            case "verify":
-            case "generate-mac":
-            case "verify-mac":
-                return crypto.operate(op, keys.get(checkId(keyId)), body(body));
-            default:
-                return null;
-        }
+        return keyAnswer(keys.byName(projectId, decode(c.param("keyName"))));
+    }
+
+    private String accessToken(Route.Call c) {
+        RequestBody b = body(c);
+        String token = b.string("accessToken");
+        b.check();
+        return token;
     }
 
     private EmulatedKey create(RequestBody b) {
         String projectId = b.string("projectId");
         String name = b.string("name");
         String description = b.optionalString("description");
+        if (name != null && (name.isEmpty() || name.length() > 32 || !name.matches("[a-z0-9]+(?:[-_][a-z0-9]+)*"))) {
+            b.issue("name", "Name must be a valid slug of 1 to 32 characters");
+        }
+        KeySpec spec = profile.signingAndMacKeys() ? spec(b) : aesSpec(b);
+        requireProject(projectId);
+        Object material = crypto.generate(spec);
+        try {
+            return keys.add(projectId, name, description, spec, material);
+        } catch (ApiError nameTaken) {
+            // A taken name is add's only refusal; the 2024 server left it to the database, which made it a 500.
+            throw profile.duplicateNameAs500() ? ApiError.internal("Create") : nameTaken;
+        }
+    }
+
+    /** Newer servers: {@code keyUsage} and {@code algorithm} (or the older {@code encryptionAlgorithm}), which must agree. */
+    private static KeySpec spec(RequestBody b) {
         String usageText = b.optionalString("keyUsage");
         String algorithmText = b.optionalString("algorithm");
         if (algorithmText == null) {
             algorithmText = b.optionalString("encryptionAlgorithm");
-        }
-        if (name != null && (name.isEmpty() || name.length() > 32 || !name.matches("[a-z0-9]+(?:[-_][a-z0-9]+)*"))) {
-            b.issue("name", "Name must be a valid slug of 1 to 32 characters");
         }
         KeySpec.Usage usage = usageText == null ? null : KeySpec.Usage.fromWire(usageText);
         if (usageText != null && usage == null) {
@@ -168,8 +150,22 @@ final class KmsApi {
         if (usage != null && usage != spec.usage) {
             throw ApiError.badRequest("Algorithm " + spec.wire + " cannot be used for key usage " + usage.wire);
         }
-        requireProject(projectId);
-        return keys.add(projectId, name, description, spec, crypto.generate(spec));
+        return spec;
+    }
+
+    /**
+     * The 2024 server: {@code encryptionAlgorithm} is an enum of the two AES algorithms, and the
+     * schema strips the fields it does not know ({@code keyUsage}, {@code algorithm}).
+     */
+    private static KeySpec aesSpec(RequestBody b) {
+        String text = b.optionalString("encryptionAlgorithm");
+        KeySpec spec = text == null ? KeySpec.AES_256_GCM : KeySpec.fromWire(text);
+        if (text != null && (spec == null || spec.usage != KeySpec.Usage.ENCRYPT_DECRYPT)) {
+            b.issue("encryptionAlgorithm", "Invalid enum value. Expected 'aes-256-gcm' | 'aes-128-gcm', received '"
+                    + text + "'");
+        }
+        b.check();
+        return spec;
     }
 
     private EmulatedKey update(String keyId, RequestBody b) {
@@ -230,28 +226,31 @@ final class KmsApi {
 
     private void requireProject(String projectId) {
         if (!projects.contains(projectId)) {
-            throw ApiError.notFound("Project with ID '" + projectId + "' not found");
+            throw profile.unknownProjectForbidden() ? ApiError.permissionDenied("You are not allowed to access this resource")
+                    : ApiError.notFound("Project with ID '" + projectId + "' not found");
         }
     }
 
-    private String checkId(String keyId) {
+    private String keyId(Route.Call c) {
+        String keyId = c.param("keyId");
         if (!RequestBody.UUID.matcher(keyId).matches()) {
             throw ApiError.validation(profile.validationStatus, List.of(new ApiError.Issue("keyId", "Invalid uuid")));
         }
         return keyId;
     }
 
-    private RequestBody body(JsonNode body) {
+    private RequestBody body(Route.Call c) {
+        JsonNode body = c.body().get();
         if (body == null || !body.isObject()) {
             throw ApiError.validation(profile.validationStatus, List.of(new ApiError.Issue("",
-                    "Expected object, received " + (body == null ? "undefined" : RequestBody.type(body)))));
+                    "Expected object, received " + (body == null ? profile.missingBodyType() : RequestBody.type(body)))));
         }
         return new RequestBody(body, profile.validationStatus);
     }
 
     private JsonNode keyAnswer(EmulatedKey key) {
         ObjectNode out = HttpFront.JSON.createObjectNode();
-        out.set("key", KeyJson.render(key, profile));
+        out.set("key", KeyJson.single(key, profile));
         return out;
     }
 

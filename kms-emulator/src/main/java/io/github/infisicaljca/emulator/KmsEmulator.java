@@ -63,6 +63,7 @@ public final class KmsEmulator implements AutoCloseable {
     private final CryptoOperations crypto;
     private final Faults faults;
     private final OffsetClock clock;
+    private final ServerProfile profile;
     private final Set<String> projects;
     private final String projectId;
     private final String clientId;
@@ -77,27 +78,27 @@ public final class KmsEmulator implements AutoCloseable {
         this.projectId = saved != null ? saved.projectId() : b.projectId != null ? b.projectId : UUID.randomUUID().toString();
         projects.add(projectId);
         this.keys = new KeyRegistry(saved != null ? saved.orgId() : UUID.randomUUID().toString(), clock);
-        this.auth = new TokenAuthority(clock, random, b.tokenTtl, b.tokenMaxTtl);
+        this.auth = new TokenAuthority(clock, random, b.profile, b.tokenTtl, b.tokenMaxTtl);
         this.clientId = saved != null ? saved.clientId() : b.clientId != null ? b.clientId : UUID.randomUUID().toString();
         this.clientSecret = saved != null ? saved.clientSecret()
                 : b.clientSecret != null ? b.clientSecret : auth.randomText(24);
         auth.addIdentity(clientId, clientSecret);
         this.crypto = new CryptoOperations(random, b.limits);
         this.faults = new Faults();
-        this.front = new HttpFront(new KmsApi(keys, auth, crypto, b.profile, projects), faults, b.profile);
+        this.front = new HttpFront(new KmsApi(keys, auth, crypto, b.profile, projects), faults, b.profile, clock);
+        front.rateLimits(b.rateLimits);
+        this.profile = b.profile;
         if (saved != null) {
             for (EmulatedKey k : saved.keys()) {
+                requireOffered(k.spec(), "the state in " + b.stateDirectory + " holds key " + k.name() + ", but ");
                 projects.add(k.projectId());
                 keys.restore(k);
             }
         } else if (b.seed) {
-            keys.add(projectId, SIGNING_KEY, "seeded RSA_4096 signing key", KeySpec.RSA_4096, crypto.generate(KeySpec.RSA_4096));
-            keys.add(projectId, EC_SIGNING_KEY, "seeded ECC_NIST_P256 signing key", KeySpec.ECC_NIST_P256,
-                    crypto.generate(KeySpec.ECC_NIST_P256));
-            keys.add(projectId, ENCRYPTION_KEY, "seeded aes-256-gcm key", KeySpec.AES_256_GCM,
-                    crypto.generate(KeySpec.AES_256_GCM));
-            keys.add(projectId, HMAC_KEY, "seeded HMAC_SHA_256 key", KeySpec.HMAC_SHA_256,
-                    crypto.generate(KeySpec.HMAC_SHA_256));
+            seed(SIGNING_KEY, KeySpec.RSA_4096);
+            seed(EC_SIGNING_KEY, KeySpec.ECC_NIST_P256);
+            seed(ENCRYPTION_KEY, KeySpec.AES_256_GCM);
+            seed(HMAC_KEY, KeySpec.HMAC_SHA_256);
         }
         if (b.stateDirectory != null) {
             Path dir = b.stateDirectory;
@@ -122,8 +123,32 @@ public final class KmsEmulator implements AutoCloseable {
         this.url = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort());
     }
 
+    /** Creates a seeded key, if the profile's server has keys of its kind (the 2024 one has only AES keys). */
+    private void seed(String name, KeySpec spec) {
+        if (offered(spec)) {
+            String what = spec.usage == KeySpec.Usage.SIGN_VERIFY ? " signing key" : " key";
+            keys.add(projectId, name, "seeded " + spec.wire + what, spec, crypto.generate(spec));
+        }
+    }
+
+    private boolean offered(KeySpec spec) {
+        return spec.usage == KeySpec.Usage.ENCRYPT_DECRYPT || profile.signingAndMacKeys();
+    }
+
+    private void requireOffered(KeySpec spec, String context) {
+        if (!offered(spec)) {
+            throw new IllegalArgumentException(context + "the INFISICAL_2024 profile has no " + spec.wire
+                    + " keys: the 2024 server offers only aes-256-gcm and aes-128-gcm keys");
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Which server the emulator imitates. */
+    public ServerProfile profile() {
+        return profile;
     }
 
     /** Base URL, without {@code /api}: what {@code infisical.url} takes. */
@@ -152,7 +177,16 @@ public final class KmsEmulator implements AutoCloseable {
         return keys.byName(projectId, name).id();
     }
 
+    /**
+     * The seeded RSA key's id.
+     *
+     * @throws IllegalStateException in the {@link ServerProfile#INFISICAL_2024} profile, which has no signing keys
+     */
     public String signingKeyId() {
+        if (!profile.signingAndMacKeys()) {
+            throw new IllegalStateException("the INFISICAL_2024 profile has no signing key: the 2024 server offers only"
+                    + " aes-256-gcm and aes-128-gcm keys (use ServerProfile.CURRENT for sign-verify and MAC keys)");
+        }
         return keyId(SIGNING_KEY);
     }
 
@@ -182,13 +216,26 @@ public final class KmsEmulator implements AutoCloseable {
         auth.setLifetimes(ttl, maxTtl);
     }
 
-    /** Moves the emulator's clock forward, so tokens expire without waiting. */
+    /** Moves the emulator's clock forward, so tokens expire and rate limit windows end without waiting. */
     public void advanceTime(Duration d) {
         clock.advance(d);
     }
 
     public void payloadLimits(PayloadLimits limits) {
         crypto.limits(Objects.requireNonNull(limits));
+    }
+
+    /**
+     * Applies these rate limits from now on, with every counter back at zero; null lifts them.
+     * See {@link Builder#rateLimits(RateLimits)}.
+     */
+    public void rateLimits(RateLimits limits) {
+        front.rateLimits(limits);
+    }
+
+    /** The rate limits in force, or null when there are none. */
+    public RateLimits rateLimits() {
+        return front.rateLimits();
     }
 
     /**
@@ -203,6 +250,7 @@ public final class KmsEmulator implements AutoCloseable {
         if (spec == null) {
             throw new IllegalArgumentException("unknown key algorithm " + algorithm);
         }
+        requireOffered(spec, "");
         return keys.add(projectId, name, "imported " + algorithm + " key", spec, KeyImport.material(spec, material)).id();
     }
 
@@ -254,6 +302,7 @@ public final class KmsEmulator implements AutoCloseable {
         private int port;
         private ServerProfile profile = ServerProfile.CURRENT;
         private PayloadLimits limits = PayloadLimits.LEGACY_4096;
+        private RateLimits rateLimits;
         private Duration tokenTtl = Duration.ofDays(30);
         private Duration tokenMaxTtl = Duration.ofDays(30);
         private boolean seed = true;
@@ -301,6 +350,18 @@ public final class KmsEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Limits requests as Infisical does (per client address and route pattern, reads and
+         * writes apart, fixed windows on the emulator's clock), refusing the excess with the
+         * profile's answer: a 500 on the 2024 server, a 429 RateLimitError on newer ones. Null,
+         * the default, means no limits; {@link RateLimits#selfHostedDefault()} is what a
+         * self-hosted server applies.
+         */
+        public Builder rateLimits(RateLimits limits) {
+            this.rateLimits = limits;
+            return this;
+        }
+
         public Builder tokenLifetimes(Duration ttl, Duration maxTtl) {
             if (ttl.isNegative() || ttl.isZero() || maxTtl.compareTo(ttl) < 0) {
                 throw new IllegalArgumentException("token lifetimes need 0 < ttl <= maxTtl");
@@ -310,7 +371,10 @@ public final class KmsEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Whether to create the seeded keys (an RSA, an EC, an AES and an HMAC key). Default true. */
+        /**
+         * Whether to create the seeded keys (an RSA, an EC, an AES and an HMAC key; only the AES
+         * key in the {@link ServerProfile#INFISICAL_2024} profile). Default true.
+         */
         public Builder seedKeys(boolean seed) {
             this.seed = seed;
             return this;

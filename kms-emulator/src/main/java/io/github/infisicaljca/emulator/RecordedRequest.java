@@ -7,15 +7,16 @@ package io.github.infisicaljca.emulator;
  *
  * @param path   path and query as sent, for example {@code /api/v1/kms/keys?projectId=...}
  * @param body   the raw request body (empty for none)
- * @param status the status answered; 0 when the connection was dropped
+ * @param status      the status answered; 0 when the connection was dropped
+ * @param rateLimited whether the emulator's rate limits refused the request (it did not run)
  */
 public record RecordedRequest(String reqId, String method, String path, boolean bearer, String userAgent,
-        String body, int status) {
+        String body, int status, boolean rateLimited) {
 
     @Override
     public String toString() {
-        return "RecordedRequest{" + reqId + " " + method + " " + path + " -> " + status + ", bearer=" + bearer
-                + ", body=" + body.length() + " chars}";
+        return "RecordedRequest{" + reqId + " " + method + " " + path + " -> " + status
+                + (rateLimited ? " (rate limited)" : "") + ", bearer=" + bearer + ", body=" + body.length() + " chars}";
     }
 
     /** The path without its query. */

@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Universal Auth as the server does it: machine identities (client id and secret), access
- * tokens with a TTL and a max TTL counted from login, renewal up to the max TTL, revocation,
- * and the bearer check every KMS call passes.
+ * tokens with a TTL and a max TTL counted from login, renewal up to the max TTL (shortened to
+ * it on newer servers, refused past it on the 2024 one), revocation, and the bearer check
+ * every KMS call passes.
  */
 final class TokenAuthority {
     static final String MALFORMED = "The provided access token is malformed. Please use a valid token or generate "
@@ -30,12 +31,14 @@ final class TokenAuthority {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Clock clock;
     private final SecureRandom random;
+    private final ServerProfile profile;
     private volatile Duration ttl;
     private volatile Duration maxTtl;
 
-    TokenAuthority(Clock clock, SecureRandom random, Duration ttl, Duration maxTtl) {
+    TokenAuthority(Clock clock, SecureRandom random, ServerProfile profile, Duration ttl, Duration maxTtl) {
         this.clock = clock;
         this.random = random;
+        this.profile = profile;
         this.ttl = ttl;
         this.maxTtl = maxTtl;
     }
@@ -75,10 +78,20 @@ final class TokenAuthority {
         if (t == null) {
             throw ApiError.tokenError(MALFORMED);
         }
-        if (t.revoked || !now.isBefore(t.expiresAt)) {
-            throw ApiError.unauthorized(t.revoked ? "Token has been revoked" : "Token expired");
+        if (t.revoked) {
+            throw ApiError.unauthorized("Token has been revoked");
         }
-        if (!now.isBefore(t.maxExpiresAt) || !t.expiresAt.isBefore(t.maxExpiresAt)) {
+        if (!now.isBefore(t.expiresAt)) {
+            throw ApiError.unauthorized(profile.strictRenewal() ? "Failed to renew MI access token due to TTL expiration"
+                    : "Token expired");
+        }
+        if (profile.strictRenewal()) {
+            if (now.plus(ttl).isAfter(t.maxExpiresAt)) {
+                throw ApiError.unauthorized("Failed to renew MI access token past its Max TTL expiration");
+            }
+        } else if (!now.isBefore(t.maxExpiresAt) || !t.expiresAt.isBefore(t.maxExpiresAt)) {
+            // Newer servers delete a token they will not renew: it cannot be used again either.
+            tokens.put(accessToken, new Token(t.clientId, t.expiresAt, t.maxExpiresAt, true));
             throw ApiError.badRequest("Failed to renew access token due to max TTL expiration");
         }
         Token renewed = new Token(t.clientId, min(now.plus(ttl), t.maxExpiresAt), t.maxExpiresAt, false);

@@ -25,6 +25,11 @@ final class ApiClient {
             return body.path(field).asText(null);
         }
 
+        /** A response header's value, or null. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         byte[] bytes(String field) {
             return Base64.getDecoder().decode(body.path(field).asText());
         }
@@ -79,6 +84,21 @@ final class ApiClient {
         HttpResponse<String> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body());
         return new Answer(resp.statusCode(), json, resp.headers());
+    }
+
+    /** Sends this body as is, with this Content-Type (none when null), for tests of what the server does with odd bodies. */
+    Answer sendRaw(String method, String path, String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            r.header("Content-Type", contentType);
+        }
+        HttpResponse<String> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(resp.statusCode(), resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body()),
+                resp.headers());
     }
 
     /** POST /api/v1/kms/keys/{id}/{op}. */

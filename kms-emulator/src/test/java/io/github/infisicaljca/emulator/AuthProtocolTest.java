@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +76,27 @@ class AuthProtocolTest {
     }
 
     @Test
+    void theRouteIsResolvedBeforeTheBearerCheck() throws Exception {
+        String key = "/api/v1/kms/keys/00000000-0000-0000-0000-000000000000";
+        ApiClient.Answer missingRoute = api.post(key + "/rotate", obj());
+        assertEquals(404, missingRoute.status(), "no such route: 404 whatever the token");
+        assertEquals("Route POST:" + key + "/rotate not found", missingRoute.text("message"));
+        assertEquals("Not Found", missingRoute.text("error"));
+        assertEquals(404, api.get("/api/v1/kms/nothing-here").status());
+        ApiClient.Answer existing = api.post(key + "/encrypt", obj().put("plaintext", "not base64!"));
+        assertEquals(401, existing.status(), "an existing route checks the token first");
+        assertEquals("Token missing", existing.text("message"));
+    }
+
+    @Test
+    void aRequestWithoutATokenIsRefusedBeforeItsBodyIsRead() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(kms.url().resolve("/api/v1/kms/keys"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, r.statusCode(), r.body());
+    }
+
+    @Test
     void tokensExpireAfterTheirTtlAndRenewalExtendsThemUpToTheMaxTtl() throws Exception {
         api.login(kms);
         String token = api.token();
@@ -91,6 +115,7 @@ class AuthProtocolTest {
 
     @Test
     void renewalStopsAtTheMaxTtlAndThenOnlyALoginHelps() throws Exception {
+        ApiClient idle = new ApiClient(kms).login(kms);
         api.login(kms);
         String token = api.token();
         for (int i = 0; i < 2; i++) {
@@ -104,9 +129,13 @@ class AuthProtocolTest {
         // 3 minutes remain to the max TTL, less the real milliseconds this test has taken.
         assertTrue(left == 179 || left == 180, "the renewal is capped at the max TTL, got " + left);
         kms.advanceTime(Duration.ofMinutes(2));
-        assertEquals(400, api.post("/api/v1/auth/token/renew", obj().put("accessToken", token)).status());
+        ApiClient.Answer refused = api.post("/api/v1/auth/token/renew", obj().put("accessToken", token));
+        assertEquals(400, refused.status());
+        assertEquals("Failed to renew access token due to max TTL expiration", refused.text("message"));
+        ApiClient.Answer revoked = api.get(listPath());
+        assertEquals(401, revoked.status(), "newer servers delete a token they refuse to renew");
         kms.advanceTime(Duration.ofMinutes(2));
-        ApiClient.Answer past = api.get(listPath());
+        ApiClient.Answer past = idle.get(listPath());
         assertEquals(403, past.status(), "past the max TTL: TokenError");
         assertEquals("TokenError", past.text("error"));
         api.login(kms);

@@ -69,12 +69,14 @@ class FaultInjectionTest {
         ApiClient.Answer withHeader = encrypt();
         assertEquals(429, withHeader.status());
         assertEquals("7", withHeader.headers().firstValue("Retry-After").orElseThrow());
-        assertEquals("RateLimitExceeded", withHeader.text("error"));
+        assertEquals("RateLimitError", withHeader.text("error"), "the name newer servers send");
         assertEquals("Rate limit exceeded. Please try again in 7 seconds", withHeader.text("message"));
         kms.inject(null, "/encrypt$", Fault.rateLimited(Duration.ofSeconds(3), false), 1);
         ApiClient.Answer without = encrypt();
         assertEquals(429, without.status());
         assertTrue(without.headers().firstValue("Retry-After").isEmpty());
+        kms.inject(null, "/encrypt$", Fault.status(429), 1);
+        assertEquals("RateLimitError", encrypt().text("error"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.github.infisicaljca.emulator.ApiClient.b64;
 import static io.github.infisicaljca.emulator.ApiClient.obj;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -55,6 +56,29 @@ class StateDirectoryTest {
         try (KmsEmulator third = KmsEmulator.builder().stateDirectory(dir).start()) {
             assertEquals(4, new ApiClient(third).login(third)
                     .get("/api/v1/kms/keys?projectId=" + projectId).body().path("totalCount").asInt(), "the delete was kept");
+        }
+    }
+
+    @Test
+    void the2024ProfileRefusesAStateWithKeysItCannotHave(@TempDir Path dir) throws Exception {
+        KmsEmulator.builder().stateDirectory(dir).start().close();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KmsEmulator.builder().stateDirectory(dir).profile(ServerProfile.INFISICAL_2024).start());
+        // Whichever of the three seeded keys it meets first.
+        assertTrue(e.getMessage().matches("the state in .* holds key (signing-key|ec-signing-key|hmac-key), but the"
+                + " INFISICAL_2024 profile has no (RSA_4096|ECC_NIST_P256|HMAC_SHA_256) keys: .*"), e.getMessage());
+    }
+
+    @Test
+    void a2024StateKeepsItsAesKey(@TempDir Path dir) throws Exception {
+        String id;
+        try (KmsEmulator first = KmsEmulator.builder().stateDirectory(dir).profile(ServerProfile.INFISICAL_2024).start()) {
+            id = first.encryptionKeyId();
+        }
+        try (KmsEmulator second = KmsEmulator.builder().stateDirectory(dir).profile(ServerProfile.INFISICAL_2024).start()) {
+            assertEquals(id, second.encryptionKeyId());
+            assertEquals(1, new ApiClient(second).login(second).get("/api/v1/kms/keys?projectId=" + second.projectId())
+                    .body().path("totalCount").asInt());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.infisicaljca.kms;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -153,14 +154,27 @@ class KmsClientEmulatorTest {
         try (KmsEmulator old = KmsEmulator.builder().seedKeys(false).profile(ServerProfile.INFISICAL_2024).start();
              KmsClient c = KmsClient.create(config(old).build())) {
             KmsKey k = c.createKey(CreateKeyRequest.builder(old.projectId(), "old-style").build());
-            assertEquals(KeyUsage.ENCRYPT_DECRYPT, k.keyUsage(), "derived from the algorithm: no keyUsage on 2024");
-            assertEquals(k, c.getKey(k.id()), "found through the key list: no get-by-id route");
+            assertEquals(KeyUsage.ENCRYPT_DECRYPT, k.keyUsage(), "no keyUsage on 2024, and no algorithm in a create answer");
+            assertNull(k.algorithm(), "the 2024 create answer is the bare key row");
+            assertNull(k.version());
+            KmsKey found = c.getKey(k.id());
+            assertEquals("aes-256-gcm", found.algorithm(), "found through the key list (no get-by-id route), which has it");
+            assertEquals(1, found.version());
+            assertEquals(new KmsKey(k.id(), k.name(), k.description(), k.projectId(), k.orgId(), k.disabled(), k.keyUsage(),
+                    found.algorithm(), found.version(), k.createdAt(), k.updatedAt()), found);
             assertEquals(k.id(), c.getKeyByName(old.projectId(), "old-style").id());
             IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> c.encrypt(k.id(), new byte[0]));
             assertTrue(empty.getMessage().contains("empty"));
             KmsApiException tooBig = assertThrows(KmsApiException.class, () -> c.decrypt(k.id(), new byte[4097]));
             assertEquals(401, tooBig.status());
             assertTrue(tooBig.isValidationFailure() && !tooBig.isAuthenticationFailure());
+            KmsApiException noRsa = assertThrows(KmsApiException.class, () -> c.createKey(CreateKeyRequest.builder(
+                    old.projectId(), "rsa").keyUsage(KeyUsage.SIGN_VERIFY).algorithm("RSA_4096").build()));
+            assertTrue(noRsa.status() == 401 && noRsa.isValidationFailure() && !noRsa.isAuthenticationFailure(),
+                    "the 2024 server has no sign-verify keys: " + noRsa.getMessage());
+            KmsApiException noSign = assertThrows(KmsApiException.class,
+                    () -> c.sign(k.id(), SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256, MESSAGE, false));
+            assertTrue(noSign.isRouteNotFound(), "no sign route on the 2024 server: " + noSign.getMessage());
         }
     }
 }

@@ -1,0 +1,90 @@
+package io.github.infisicaljca.emulator;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Request limits as Infisical applies them: per client address and route pattern, {@code writes}
+ * for POST, PATCH, PUT and DELETE routes and {@code reads} for GET routes, in fixed windows; and,
+ * in the {@link ServerProfile#CURRENT} profile only, {@code global} requests per address over
+ * all routes together. A self-hosted server without a license uses
+ * {@link #selfHostedDefault()}.
+ *
+ * @param writes requests per window to one write route from one address
+ * @param reads  requests per window to one read route from one address
+ * @param global requests per window from one address over all routes (newer servers only)
+ * @param window the length of a window, at least one second
+ */
+public record RateLimits(int writes, int reads, int global, Duration window) {
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    private static final int GLOBAL_DEFAULT = 600;
+
+    public RateLimits {
+        if (writes < 1 || reads < 1 || global < 1) {
+            throw new IllegalArgumentException("rate limits must be at least 1 request per window, not writes "
+                    + writes + ", reads " + reads + ", global " + global);
+        }
+        Objects.requireNonNull(window, "window");
+        if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the rate limit window must be at least 1 s, not " + window);
+        }
+    }
+
+    /** What a self-hosted server without a license applies: 200 writes and 60 reads a minute per route, 600 in all. */
+    public static RateLimits selfHostedDefault() {
+        return perMinute(200, 60);
+    }
+
+    /** These limits per route a minute, and the usual 600 a minute in all. */
+    public static RateLimits perMinute(int writes, int reads) {
+        return perWindow(writes, reads, MINUTE);
+    }
+
+    /** These limits per route in windows of this length, and 600 per window in all. */
+    public static RateLimits perWindow(int writes, int reads, Duration window) {
+        return new RateLimits(writes, reads, GLOBAL_DEFAULT, window);
+    }
+
+    /** The same, with another limit over all routes together. */
+    public RateLimits withGlobal(int global) {
+        return new RateLimits(writes, reads, global, window);
+    }
+
+    /**
+     * Reads a command-line value: {@code default} for {@link #selfHostedDefault()}, {@code off}
+     * for no limits (null), or {@code W/R} for {@link #perMinute(int, int) W writes and R reads a minute}.
+     *
+     * @throws IllegalArgumentException for anything else, with a message that says what is accepted
+     */
+    public static RateLimits parse(String text) {
+        String t = Objects.requireNonNull(text, "text").strip().toLowerCase(Locale.ROOT);
+        if (t.equals("default")) {
+            return selfHostedDefault();
+        }
+        if (t.equals("off")) {
+            return null;
+        }
+        int slash = t.indexOf('/');
+        if (slash > 0 && t.matches("\\d{1,9}/\\d{1,9}")) {
+            int writes = Integer.parseInt(t.substring(0, slash));
+            int reads = Integer.parseInt(t.substring(slash + 1));
+            if (writes >= 1 && reads >= 1) {
+                return perMinute(writes, reads);
+            }
+        }
+        throw new IllegalArgumentException("rate limits must be W/R (writes and reads a minute per route, each at"
+                + " least 1, e.g. 200/60), 'default' (200/60) or 'off', not '" + text + "'");
+    }
+
+    @Override
+    public String toString() {
+        String per = window.equals(MINUTE) ? "a minute" : "per " + seconds(window);
+        return writes + " writes / " + reads + " reads " + per + " per route and client address, " + global + " " + per
+                + " per address in all (newer servers)";
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
