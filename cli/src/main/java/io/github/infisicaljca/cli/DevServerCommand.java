@@ -166,7 +166,8 @@ final class DevServerCommand {
             return "off (--rate-limit default applies Infisical's self-hosted 200 writes and 60 reads a minute)";
         }
         String perRoute = limits.writes() + " writes and " + limits.reads() + " reads a minute per route and client"
-                + " address" + (profile == ServerProfile.CURRENT ? ", " + limits.global() + " a minute in all" : "");
+                + " address" + (profile == ServerProfile.CURRENT && limits.global() > 0
+                        ? ", " + limits.global() + " a minute in all" : "");
         String refusal = profile == ServerProfile.INFISICAL_2024 ? "500" : "429";
         String origin = limits.equals(RateLimits.selfHostedDefault()) ? "Infisical's self-hosted default; " : "";
         return perRoute + " (" + origin + "past them " + refusal + " with retry-after; --rate-limit off lifts them)";

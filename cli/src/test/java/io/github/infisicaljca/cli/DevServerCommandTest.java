@@ -159,8 +159,8 @@ class DevServerCommandTest {
     @Test
     void theSelfHostedRateLimitsApplyByDefaultAndSaySo() throws Exception {
         try (Running s = new Running()) {
-            assertTrue(s.lines.contains("# rate limits: 200 writes and 60 reads a minute per route and client address,"
-                    + " 600 a minute in all (Infisical's self-hosted default; past them 429 with retry-after;"
+            assertTrue(s.lines.contains("# rate limits: 200 writes and 60 reads a minute per route and client address"
+                    + " (Infisical's self-hosted default; past them 429 with retry-after;"
                     + " --rate-limit off lifts them)"), String.join("\n", s.lines));
             assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# profile: current")), s.lines::toString);
             HttpResponse<String> list = list(s);

@@ -83,7 +83,7 @@ final class RateLimiter {
         long now = clock.millis();
         long window = limits.window().toMillis();
         Verdict route = window(address, pattern).hit(now, window, read ? limits.reads() : limits.writes());
-        if (!globalBucket) {
+        if (!globalBucket || limits.global() == 0) {
             return route;
         }
         Verdict all = window(address, ALL_ROUTES).hit(now, window, limits.global());

@@ -6,22 +6,26 @@ import java.util.Objects;
 
 /**
  * Request limits as Infisical applies them: per client address and route pattern, {@code writes}
- * for POST, PATCH, PUT and DELETE routes and {@code reads} for GET routes, in fixed windows; and,
- * in the {@link ServerProfile#CURRENT} profile only, {@code global} requests per address over
- * all routes together. A self-hosted server without a license uses
- * {@link #selfHostedDefault()}.
+ * for POST, PATCH, PUT and DELETE routes and {@code reads} for GET routes, in fixed windows. A
+ * self-hosted server without a license uses {@link #selfHostedDefault()}.
+ *
+ * <p>Newer servers also register a limit of 600 a minute for all routes, but Infisical's
+ * rate-limit plugin (@fastify/rate-limit) gives a route with a limit of its own (every KMS route
+ * has one) that limit <em>instead</em> of the all-routes one. So the KMS routes are not capped
+ * together by default. {@link #withGlobal(int)} adds such a cap anyway, in the
+ * {@link ServerProfile#CURRENT} profile, for testing a client against a server that does stack
+ * them (a refusal then carries the all-routes counter's headers).
  *
  * @param writes requests per window to one write route from one address
  * @param reads  requests per window to one read route from one address
- * @param global requests per window from one address over all routes (newer servers only)
+ * @param global requests per window from one address over all routes together, or 0 for no such cap
  * @param window the length of a window, at least one second
  */
 public record RateLimits(int writes, int reads, int global, Duration window) {
     private static final Duration MINUTE = Duration.ofMinutes(1);
-    private static final int GLOBAL_DEFAULT = 600;
 
     public RateLimits {
-        if (writes < 1 || reads < 1 || global < 1) {
+        if (writes < 1 || reads < 1 || global < 0) {
             throw new IllegalArgumentException("rate limits must be at least 1 request per window, not writes "
                     + writes + ", reads " + reads + ", global " + global);
         }
@@ -31,23 +35,27 @@ public record RateLimits(int writes, int reads, int global, Duration window) {
         }
     }
 
-    /** What a self-hosted server without a license applies: 200 writes and 60 reads a minute per route, 600 in all. */
+    /** What a self-hosted server without a license applies to the KMS routes: 200 writes and 60 reads a minute per route. */
     public static RateLimits selfHostedDefault() {
         return perMinute(200, 60);
     }
 
-    /** These limits per route a minute, and the usual 600 a minute in all. */
+    /** These limits per route a minute. */
     public static RateLimits perMinute(int writes, int reads) {
         return perWindow(writes, reads, MINUTE);
     }
 
-    /** These limits per route in windows of this length, and 600 per window in all. */
+    /** These limits per route in windows of this length. */
     public static RateLimits perWindow(int writes, int reads, Duration window) {
-        return new RateLimits(writes, reads, GLOBAL_DEFAULT, window);
+        return new RateLimits(writes, reads, 0, window);
     }
 
-    /** The same, with another limit over all routes together. */
+    /** The same, with a cap on all routes of an address together as well (current profile only). */
     public RateLimits withGlobal(int global) {
+        if (global < 1) {
+            throw new IllegalArgumentException("a cap on all routes must allow at least 1 request per window, not "
+                    + global);
+        }
         return new RateLimits(writes, reads, global, window);
     }
 
@@ -80,8 +88,8 @@ public record RateLimits(int writes, int reads, int global, Duration window) {
     @Override
     public String toString() {
         String per = window.equals(MINUTE) ? "a minute" : "per " + seconds(window);
-        return writes + " writes / " + reads + " reads " + per + " per route and client address, " + global + " " + per
-                + " per address in all (newer servers)";
+        return writes + " writes / " + reads + " reads " + per + " per route and client address"
+                + (global > 0 ? ", " + global + " " + per + " per address in all" : "");
     }
 
     private static String seconds(Duration d) {

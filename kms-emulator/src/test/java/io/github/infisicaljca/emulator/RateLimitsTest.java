@@ -13,9 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RateLimitsTest {
     @Test
     void theFactoriesGiveInfisicalsNumbers() {
-        assertEquals(new RateLimits(200, 60, 600, Duration.ofMinutes(1)), RateLimits.selfHostedDefault());
-        assertEquals(new RateLimits(10, 5, 600, Duration.ofMinutes(1)), RateLimits.perMinute(10, 5));
-        assertEquals(new RateLimits(10, 5, 600, Duration.ofSeconds(1)), RateLimits.perWindow(10, 5, Duration.ofSeconds(1)));
+        assertEquals(new RateLimits(200, 60, 0, Duration.ofMinutes(1)), RateLimits.selfHostedDefault());
+        assertEquals(new RateLimits(10, 5, 0, Duration.ofMinutes(1)), RateLimits.perMinute(10, 5));
+        assertEquals(new RateLimits(10, 5, 0, Duration.ofSeconds(1)), RateLimits.perWindow(10, 5, Duration.ofSeconds(1)));
         assertEquals(new RateLimits(10, 5, 7, Duration.ofMinutes(1)), RateLimits.perMinute(10, 5).withGlobal(7));
     }
 
@@ -48,9 +48,9 @@ class RateLimitsTest {
 
     @Test
     void toStringReadsWell() {
-        assertEquals("200 writes / 60 reads a minute per route and client address, 600 a minute per address in all"
-                + " (newer servers)", RateLimits.selfHostedDefault().toString());
-        assertEquals("5 writes / 5 reads per 10 s per route and client address, 8 per 10 s per address in all"
-                + " (newer servers)", RateLimits.perWindow(5, 5, Duration.ofSeconds(10)).withGlobal(8).toString());
+        assertEquals("200 writes / 60 reads a minute per route and client address",
+                RateLimits.selfHostedDefault().toString());
+        assertEquals("5 writes / 5 reads per 10 s per route and client address, 8 per 10 s per address in all",
+                RateLimits.perWindow(5, 5, Duration.ofSeconds(10)).withGlobal(8).toString());
     }
 }

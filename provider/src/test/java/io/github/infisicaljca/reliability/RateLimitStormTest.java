@@ -1,0 +1,218 @@
+package io.github.infisicaljca.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.infisicaljca.InfisicalConfig;
+import io.github.infisicaljca.InfisicalPrivateKey;
+import io.github.infisicaljca.InfisicalProvider;
+import io.github.infisicaljca.emulator.KmsEmulator;
+import io.github.infisicaljca.emulator.RateLimits;
+import io.github.infisicaljca.emulator.RecordedRequest;
+import io.github.infisicaljca.emulator.ServerProfile;
+import io.github.infisicaljca.kms.KmsException;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many threads against Infisical's rate limits, through one provider: 64 threads of mixed
+ * INFISICAL-AES round trips, RSA signatures and INFISICAL-HMAC against the emulator's current
+ * profile (429 refusals), and of INFISICAL-AES and INFISICAL-ENVELOPE against its 2024 profile
+ * (a 500 refusal that only its headers tell apart from a rejected ciphertext). The windows are
+ * two seconds instead of a minute, so a run crosses several in seconds; the counts it asserts
+ * (wrong results, refusals) do not depend on the machine's speed, only how many calls fit does.
+ */
+class RateLimitStormTest {
+    private static final int THREADS = 64;
+    private static final Duration WINDOW = Duration.ofSeconds(2);
+    private static final Duration RUN = WINDOW.multipliedBy(3);
+    /** Refusals the server may still send: the limiter's probes learn each route's limit without any. */
+    private static final int HANDFUL = 3;
+    private static final byte[] HMAC_KEY = "rate-limit-storm-hmac-key-material!".getBytes(StandardCharsets.UTF_8);
+
+    /** One kind of call a worker makes; it throws on a failure and returns whether the result was right. */
+    private interface Op {
+        boolean run(int thread, int i) throws Exception;
+    }
+
+    /** What the storm saw. */
+    private static final class Tally {
+        final AtomicInteger correct = new AtomicInteger();
+        final AtomicInteger wrong = new AtomicInteger();
+        final AtomicInteger rateLimited = new AtomicInteger();
+        final List<Throwable> unexpected = new ArrayList<>();
+        final Map<String, AtomicInteger> byOp = new ConcurrentHashMap<>();
+
+        void unexpected(Throwable t) {
+            synchronized (unexpected) {
+                unexpected.add(t);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "correct " + correct + ", wrong " + wrong + ", rate limited " + rateLimited + ", unexpected "
+                    + unexpected.size() + ", by op " + byOp;
+        }
+    }
+
+    private static InfisicalProvider provider(KmsEmulator kms) {
+        return new InfisicalProvider(InfisicalConfig.builder().withoutAmbientSources().url(kms.url().toString())
+                .clientId(kms.clientId()).clientSecret(kms.clientSecret()).projectId(kms.projectId())
+                .requestTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    private static byte[] plaintext(int thread, int i) {
+        return ("thread " + thread + " call " + i + " of the storm").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Op aesRoundTrip(InfisicalProvider provider, Key key) {
+        return (thread, i) -> {
+            Cipher enc = Cipher.getInstance("INFISICAL-AES", provider);
+            enc.init(Cipher.ENCRYPT_MODE, key);
+            byte[] ct = enc.doFinal(plaintext(thread, i));
+            Cipher dec = Cipher.getInstance("INFISICAL-AES", provider);
+            dec.init(Cipher.DECRYPT_MODE, key);
+            return Arrays.equals(plaintext(thread, i), dec.doFinal(ct));
+        };
+    }
+
+    private static Op envelopeRoundTrip(InfisicalProvider provider, Key key) {
+        return (thread, i) -> {
+            Cipher enc = Cipher.getInstance("INFISICAL-ENVELOPE", provider);
+            enc.init(Cipher.ENCRYPT_MODE, key);
+            byte[] ct = enc.doFinal(plaintext(thread, i));
+            Cipher dec = Cipher.getInstance("INFISICAL-ENVELOPE", provider);
+            dec.init(Cipher.DECRYPT_MODE, key);
+            return Arrays.equals(plaintext(thread, i), dec.doFinal(ct));
+        };
+    }
+
+    private static Op rsaSignature(InfisicalProvider provider, InfisicalPrivateKey key) {
+        return (thread, i) -> {
+            Signature s = Signature.getInstance("SHA256withRSA", provider);
+            s.initSign(key);
+            s.update(plaintext(thread, i));
+            byte[] sig = s.sign();
+            Signature jdk = Signature.getInstance("SHA256withRSA", "SunRsaSign");
+            jdk.initVerify(key.publicKey().jdkPublicKey());
+            jdk.update(plaintext(thread, i));
+            return jdk.verify(sig);
+        };
+    }
+
+    private static Op hmac(InfisicalProvider provider, Key key) {
+        return (thread, i) -> {
+            Mac m = Mac.getInstance("INFISICAL-HMAC", provider);
+            m.init(key);
+            byte[] tag = m.doFinal(plaintext(thread, i));
+            Mac jdk = Mac.getInstance("HmacSHA256");
+            jdk.init(new SecretKeySpec(HMAC_KEY, "HmacSHA256"));
+            return Arrays.equals(jdk.doFinal(plaintext(thread, i)), tag);
+        };
+    }
+
+    /** Every failure must be a rate limit, said so in the message the caller gets; never a bad tag. */
+    private static boolean isRateLimit(Throwable t) {
+        boolean limited = false;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof AEADBadTagException) {
+                return false;
+            }
+            limited |= c instanceof KmsException k && k.isRateLimited();
+        }
+        return limited && String.valueOf(t.getMessage()).contains("rate limited");
+    }
+
+    private static Tally storm(List<Op> ops, List<String> names) throws Exception {
+        Tally tally = new Tally();
+        long stop = System.nanoTime() + RUN.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                workers.add(pool.submit(() -> {
+                    for (int i = 0; System.nanoTime() < stop; i++) {
+                        int which = (thread + i) % ops.size();
+                        tally.byOp.computeIfAbsent(names.get(which), n -> new AtomicInteger()).incrementAndGet();
+                        try {
+                            (ops.get(which).run(thread, i) ? tally.correct : tally.wrong).incrementAndGet();
+                        } catch (Exception e) {
+                            if (isRateLimit(e)) {
+                                tally.rateLimited.incrementAndGet();
+                            } else {
+                                tally.unexpected(e);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> w : workers) {
+                w.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return tally;
+    }
+
+    private static void assertOutcome(Tally tally, KmsEmulator kms) {
+        long refused = kms.requests().stream().filter(RecordedRequest::rateLimited).count();
+        String summary = tally + "; refused by the server " + refused + " of " + kms.requests().size();
+        System.out.println("rate-limit storm: " + summary);
+        assertEquals(List.of(), tally.unexpected, summary);
+        assertEquals(0, tally.wrong.get(), summary);
+        assertTrue(tally.correct.get() > 0, summary);
+        assertTrue(tally.rateLimited.get() > 0, "64 threads want more than the budget allows: " + summary);
+        assertTrue(refused <= HANDFUL, "the threads queued for the budget instead of spending it on refusals: "
+                + summary);
+    }
+
+    @Test
+    void aesSignaturesAndMacsAgainstTheCurrentServersLimits() throws Exception {
+        try (KmsEmulator kms = KmsEmulator.builder().rateLimits(RateLimits.perWindow(25, 10, WINDOW)).start()) {
+            String hmacId = kms.importKey("storm-hmac", "HMAC_SHA_256", HMAC_KEY);
+            InfisicalProvider provider = provider(kms);
+            Key aes = provider.key(kms.encryptionKeyId());
+            InfisicalPrivateKey rsa = (InfisicalPrivateKey) provider.key(kms.signingKeyId());
+            Key mac = provider.key(hmacId);
+            kms.clearRequests();
+            Tally tally = storm(List.of(aesRoundTrip(provider, aes), rsaSignature(provider, rsa), hmac(provider, mac)),
+                    List.of("aes", "rsa", "hmac"));
+            assertOutcome(tally, kms);
+        }
+    }
+
+    @Test
+    void aesAndEnvelopesAgainstThe2024ServersLimitsWhoseRefusalsAre500s() throws Exception {
+        try (KmsEmulator kms = KmsEmulator.builder().profile(ServerProfile.INFISICAL_2024)
+                .rateLimits(RateLimits.perWindow(25, 10, WINDOW)).start()) {
+            InfisicalProvider provider = provider(kms);
+            Key aes = provider.key(kms.encryptionKeyId());
+            kms.clearRequests();
+            Tally tally = storm(List.of(aesRoundTrip(provider, aes), envelopeRoundTrip(provider, aes)),
+                    List.of("aes", "envelope"));
+            assertOutcome(tally, kms);
+            assertTrue(kms.requests().stream().filter(RecordedRequest::rateLimited).allMatch(r -> r.status() == 500));
+        }
+    }
+}
