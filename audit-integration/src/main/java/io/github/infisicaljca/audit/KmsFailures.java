@@ -8,7 +8,11 @@ final class KmsFailures {
     private KmsFailures() {
     }
 
-    /** Connection failures, timeouts and HTTP 5xx: the KMS could not be reached. Never a 4xx. */
+    /**
+     * Connection failures, timeouts and HTTP 5xx: the KMS could not be reached. Never a 4xx, and
+     * never a spent rate limit (a 429, or the 2024 server's 500 with retry-after): that is the
+     * application's own request rate, which a fallback to HMAC would hide rather than cure.
+     */
     static boolean isUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof javax.crypto.AEADBadTagException) {
@@ -18,7 +22,7 @@ final class KmsFailures {
                 return ((KmsApiException) c).isServerError();
             }
             if (c instanceof KmsException) {
-                return ((KmsException) c).isTransient();
+                return ((KmsException) c).isTransient(); // RATE_LIMITED is not
             }
         }
         return false;

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.InfisicalPrivateKey;
+import io.github.infisicaljca.InfisicalProvider;
 import io.github.infisicaljca.Secret;
 import io.github.infisicaljca.emulator.Fault;
+import io.github.infisicaljca.emulator.KmsEmulator;
+import io.github.infisicaljca.emulator.RateLimits;
 import io.github.infisicaljca.emulator.RecordedRequest;
 import io.github.infisicaljca.kms.SigningAlgorithm;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -206,6 +211,36 @@ class FallbackPolicyTest {
             assertEquals(1, signs.size(), signs.toString());
             assertEquals(state == Kms.DROPPED ? 0 : Integer.parseInt(state.name().substring(5)),
                     signs.get(0).status());
+        }
+    }
+
+    /**
+     * A spent rate limit is the application's own request rate, not an outage: no policy turns
+     * it into HMAC signatures, whether the server refused (429) or the provider refused unsent.
+     */
+    @Test
+    void aSpentRateLimitIsNotAnOutageAndNoPolicyFallsBack() throws Exception {
+        try (KmsEmulator limited = KmsEmulator.builder()
+                .rateLimits(RateLimits.perWindow(1, 60, Duration.ofMinutes(1))).start()) {
+            for (boolean serverRefuses : new boolean[] {false, true}) { // the second provider knows nothing yet
+                InfisicalProvider provider = new InfisicalProvider(InfisicalConfig.builder().withoutAmbientSources()
+                        .url(limited.url().toString()).clientId(limited.clientId()).clientSecret(limited.clientSecret())
+                        .maxRetries(0).requestTimeout(Duration.ofSeconds(5)).build());
+                InfisicalPrivateKey key = (InfisicalPrivateKey) provider.key(limited.signingKeyId());
+                AuditCrypto crypto = AuditCrypto.builder().policy(FallbackPolicy.HMAC_WHEN_KMS_UNAVAILABLE).hmac(hmac())
+                        .kms(KmsEventSigner.of(provider, key, SigningAlgorithm.RSASSA_PSS_SHA_256)).build();
+                AuditEvent event = AuditEvent.parse(EVENT);
+                if (!serverRefuses) {
+                    crypto.seal(event); // the window's one sign: its answer says none is left
+                }
+                int before = limited.requests().size();
+                AuditCryptoException e = assertThrows(AuditCryptoException.class, () -> crypto.seal(event));
+                assertFalse(e.kmsUnavailable(), e.getMessage());
+                assertTrue(e.getMessage().contains("rate limited"), e.getMessage());
+                assertEquals(serverRefuses ? 1 : 0, limited.requests().size() - before,
+                        serverRefuses ? "the server's refusal" : "refused unsent: the provider knew the budget was spent");
+                assertEquals(List.of(), warnings(), "no fallback, so no fallback warning");
+            }
         }
     }
 
