@@ -223,8 +223,9 @@ class FallbackPolicyTest {
         try (KmsEmulator limited = KmsEmulator.builder()
                 .rateLimits(RateLimits.perWindow(1, 60, Duration.ofMinutes(1))).start()) {
             for (boolean serverRefuses : new boolean[] {false, true}) { // the second provider knows nothing yet
+                // A ready token: a second login would meet the one-write limit on the login route first.
                 InfisicalProvider provider = new InfisicalProvider(InfisicalConfig.builder().withoutAmbientSources()
-                        .url(limited.url().toString()).clientId(limited.clientId()).clientSecret(limited.clientSecret())
+                        .url(limited.url().toString()).accessToken(limited.issueToken())
                         .maxRetries(0).requestTimeout(Duration.ofSeconds(5)).build());
                 InfisicalPrivateKey key = (InfisicalPrivateKey) provider.key(limited.signingKeyId());
                 AuditCrypto crypto = AuditCrypto.builder().policy(FallbackPolicy.HMAC_WHEN_KMS_UNAVAILABLE).hmac(hmac())

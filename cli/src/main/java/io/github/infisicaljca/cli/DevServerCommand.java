@@ -182,13 +182,11 @@ final class DevServerCommand {
     }
 
     private static ServerProfile profile(String text) throws CliException {
-        if (text == null || text.equals("current")) {
-            return ServerProfile.CURRENT;
+        try {
+            return text == null ? ServerProfile.CURRENT : ServerProfile.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--profile " + e.getMessage());
         }
-        if (text.equals("2024")) {
-            return ServerProfile.INFISICAL_2024;
-        }
-        throw CliException.usage("--profile must be current or 2024, not '" + text + "'");
     }
 
     private static RateLimits rateLimits(String text) throws CliException {

@@ -161,13 +161,10 @@ public final class Main {
     }
 
     private static ServerProfile profile(String value) {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "current":
-                return ServerProfile.CURRENT;
-            case "2024":
-                return ServerProfile.INFISICAL_2024;
-            default:
-                throw new IllegalArgumentException("--profile must be current or 2024, not '" + value + "'");
+        try {
+            return ServerProfile.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--profile " + e.getMessage(), e);
         }
     }
 

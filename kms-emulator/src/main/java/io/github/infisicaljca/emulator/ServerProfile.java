@@ -71,4 +71,20 @@ public enum ServerProfile {
     boolean strictRenewal() {
         return this == INFISICAL_2024;
     }
+
+    /**
+     * The profile a command-line value names: {@code current} or {@code 2024}.
+     *
+     * @throws IllegalArgumentException for anything else, saying what is accepted
+     */
+    public static ServerProfile parse(String value) {
+        switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "current":
+                return CURRENT;
+            case "2024":
+                return INFISICAL_2024;
+            default:
+                throw new IllegalArgumentException("must be current or 2024, not '" + value + "'");
+        }
+    }
 }

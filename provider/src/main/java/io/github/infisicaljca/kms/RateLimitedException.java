@@ -61,11 +61,15 @@ public final class RateLimitedException extends KmsException {
 
     private static String spentBudget(String route, int limit, boolean overall) {
         if (overall) {
-            return "the server's overall limit" + (limit > 0 ? " of " + limit + " requests a window" : "")
+            return "the server's overall limit" + (limit > 0 ? " of " + requests(limit) + " a window" : "")
                     + " for this client address (all routes together) is spent";
         }
-        return (limit > 0 ? "the " + limit + " requests a window" : "the requests") + " the server allows on " + route
-                + " from this client address are spent";
+        return (limit > 0 ? "the " + requests(limit) + " a window" : "the requests") + " the server allows on " + route
+                + " from this client address " + (limit == 1 ? "is" : "are") + " spent";
+    }
+
+    private static String requests(int n) {
+        return n + (n == 1 ? " request" : " requests");
     }
 
     private static String resetText(Duration resetIn) {

@@ -117,8 +117,9 @@ final class RequestExecutor {
             if (failure.isRateLimited()) {
                 // The limiter now holds the window the server named: the next acquire waits for it,
                 // or refuses at once when it opens after the deadline.
-                LOG.log(Level.WARNING, "{0}{1}: {2}; retry {3} of {4} once the window reopens", call.operation(),
-                        safe(call.keyId()), firstSentence(failure), retries + 1, retry.maxRetries());
+                LOG.log(Level.WARNING, "{0}{1}: {2}; retry {3} of {4} when the window reopens, if that is within the"
+                        + " time bound", call.operation(), safe(call.keyId()), firstSentence(failure), retries + 1,
+                        retry.maxRetries());
                 retries++;
                 continue;
             }
