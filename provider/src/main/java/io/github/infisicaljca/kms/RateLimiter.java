@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,6 +27,12 @@ import java.util.function.LongSupplier;
 final class RateLimiter {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
     static final String OVERALL = "all routes of this client address";
+    /**
+     * A call waits for a window only if this much of its time bound is left when the window
+     * opens (or a quarter of what it has now, when that is less): a request sent with no time
+     * left would time out at the very moment the window turns and everybody sends.
+     */
+    static final long SEND_ALLOWANCE = TimeUnit.SECONDS.toNanos(2);
 
     /** The permits one request holds: its route's, and the overall budget's once that is known. */
     record Ticket(RouteBudget.Permit route, RouteBudget.Permit overall) {
@@ -58,42 +65,28 @@ final class RateLimiter {
         // Logical time: after a wait it is at least the time waited for, so a test's sleeper that
         // records instead of sleeping still moves the machine on.
         long now = clock.getAsLong();
-        Taken first = all == null ? null : take(all, call, now, deadline, true);
+        long sendBy = deadline - Math.min(SEND_ALLOWANCE, Math.max(0, deadline - now) / 4);
+        Taken first = all == null ? null : take(all, call, now, sendBy, true);
         try {
-            Taken own = take(route, call, first == null ? now : first.now(), deadline, false);
+            Taken own = take(route, call, first == null ? now : first.now(), sendBy, false);
             return new Ticket(own.permit(), first == null ? null : first.permit());
         } catch (KmsException e) {
             if (first != null) {
-                all.abandoned(first.permit());
+                all.released(first.permit()); // taken but unsent: it stays spent, as unknown spending does
             }
             throw e;
         }
     }
 
-    /** One budget's permit: now, or after waiting for its window or its probe; else refused. */
+    /** One budget's permit: now, or after its probe, or after waiting for a window that opens before {@code deadline}. */
     private Taken take(RouteBudget budget, ApiCall call, long now, long deadline, boolean isOverall)
             throws KmsException {
+        boolean queued = false;
         while (true) {
-            RouteBudget.Decision d = budget.reserve(now, deadline);
+            RouteBudget.Decision d = budget.reserve(now, deadline, queued);
+            queued = false;
             if (d instanceof RouteBudget.Go go) {
-                RouteBudget.Permit permit = go.permit();
-                if (permit.sendAt() > now) {
-                    LOG.log(Level.DEBUG, "{0}: the budget of {1} is spent; waiting {2,number,#} ms for its next window",
-                            call.operation(), budget.route(), (permit.sendAt() - now) / 1_000_000);
-                    try {
-                        for (long at = permit.sendAt(); at > now; at = budget.startOf(permit, now)) {
-                            if (at >= deadline) { // the window moved out since the booking
-                                throw RateLimitedException.spent(call, budget.route(), budget.limit(),
-                                        Duration.ofNanos(at - now), isOverall);
-                            }
-                            now = sleepUntil(call, now, at);
-                        }
-                    } catch (KmsException e) {
-                        budget.abandoned(permit);
-                        throw e;
-                    }
-                }
-                return new Taken(permit, now);
+                return new Taken(go.permit(), now);
             }
             if (d instanceof RouteBudget.Refuse refuse) {
                 throw RateLimitedException.spent(call, budget.route(), refuse.limit(),
@@ -103,9 +96,21 @@ final class RateLimiter {
             if (wait.forProbe()) {
                 awaitProbe(call, budget, deadline);
                 now = Math.max(now, clock.getAsLong());
-            } else {
-                now = sleepUntil(call, now, wait.until());
+                continue;
             }
+            if (wait.queued()) {
+                LOG.log(Level.DEBUG, "{0}: the budget of {1} is spent; waiting {2,number,#} ms for its next window",
+                        call.operation(), budget.route(), (wait.until() - now) / 1_000_000);
+            }
+            try {
+                now = sleepUntil(call, now, wait.until());
+            } catch (KmsException interrupted) {
+                if (wait.queued()) {
+                    budget.leave();
+                }
+                throw interrupted;
+            }
+            queued = wait.queued();
         }
     }
 

@@ -20,8 +20,10 @@ import java.util.function.LongSupplier;
  *     limit at all; a route whose answers announce none is never paced again;</li>
  * <li>within a window, permits come from {@code remaining}, lowered to what the server reports
  *     (other processes on the same address spend the same budget);</li>
- * <li>when it is spent, a caller books a permit in a following window and waits for it, or,
- *     when that is past its deadline, is refused at once without sending anything;</li>
+ * <li>when it is spent, a caller queues for a following window and comes back when it opens
+ *     (to take a permit like anyone else: a queued turn is a promise of when to ask, not a
+ *     permit, so nothing is ever sent that the window it lands in has not got); or, when that
+ *     window opens past its deadline, it is refused at once without sending anything;</li>
  * <li>answers to requests sent in an earlier window ({@code epoch}) say nothing of this one;
  *     but such a request still in flight when a window ends may be counted in the next one, so
  *     the next window starts without the permits still out.</li>
@@ -34,11 +36,11 @@ final class RouteBudget {
     static final long RESET_MARGIN = TimeUnit.SECONDS.toNanos(1);
     private static final long NEVER = Long.MIN_VALUE;
 
-    /** A right to send one request at {@code sendAt}, counted in window {@code epoch}. */
-    record Permit(RouteBudget budget, long epoch, long sendAt, boolean probe) {
+    /** A right to send one request now, counted in window {@code epoch}. */
+    record Permit(RouteBudget budget, long epoch, boolean probe) {
         /** For news of a budget from a request that held no permit of it. */
         static Permit outside(RouteBudget budget) {
-            return new Permit(budget, -1, 0, false);
+            return new Permit(budget, -1, false);
         }
     }
 
@@ -46,12 +48,16 @@ final class RouteBudget {
     sealed interface Decision permits Go, Wait, Refuse {
     }
 
-    /** Send at the permit's {@code sendAt}: now, or the start of a later window it is booked in. */
+    /** Send now. */
     record Go(Permit permit) implements Decision {
     }
 
-    /** Ask again at {@code until}; or, with {@code forProbe}, once the probe has its answer. */
-    record Wait(long until, boolean forProbe) implements Decision {
+    /**
+     * Ask again at {@code until}, or, with {@code forProbe}, once the probe has its answer;
+     * {@code queued}: a turn in a following window is held, to be passed back to
+     * {@link #reserve} (or to {@link #leave} when the caller gives up).
+     */
+    record Wait(long until, boolean forProbe, boolean queued) implements Decision {
     }
 
     /** Nothing before the deadline: the next permit is at {@code availableAt}. */
@@ -68,8 +74,8 @@ final class RouteBudget {
     /** {@code windowEnd} is a guess (no answer from this window yet), to be replaced by the server's word. */
     private boolean provisional;
     private int remaining;
-    /** Permits promised in the windows after the current one. */
-    private int booked;
+    /** Callers waiting for a following window: they decide who is refused at once, not who is served. */
+    private int queued;
     /** Permits of this window sent (or about to be) and not yet answered. */
     private int outstanding;
     /** Requests of this window that the server counted in its next one (sent just after its window turned). */
@@ -92,33 +98,38 @@ final class RouteBudget {
         return limit;
     }
 
-    synchronized Decision reserve(long now, long deadline) {
+    /**
+     * @param wasQueued whether the caller comes back with a turn a {@link Wait} gave it
+     */
+    synchronized Decision reserve(long now, long deadline, boolean wasQueued) {
+        if (wasQueued && queued > 0) {
+            queued--;
+        }
         if (now < blockedUntil) {
-            return blockedUntil >= deadline ? new Refuse(blockedUntil, limit) : new Wait(blockedUntil, false);
+            return blockedUntil >= deadline ? new Refuse(blockedUntil, limit) : new Wait(blockedUntil, false, false);
         }
         if (unlimited) {
-            return new Go(new Permit(this, epoch, now, false));
+            return new Go(new Permit(this, epoch, false));
         }
         if (limit < 0) {
             if (probing) {
-                return new Wait(deadline, true);
+                return new Wait(deadline, true, false);
             }
             probing = true;
-            return new Go(new Permit(this, epoch, now, true));
+            return new Go(new Permit(this, epoch, true));
         }
         roll(now);
         if (remaining > 0) {
             remaining--;
             outstanding++;
-            return new Go(new Permit(this, epoch, now, false));
+            return new Go(new Permit(this, epoch, false));
         }
-        int ahead = booked / limit;
-        long sendAt = windowEnd + ahead * window();
-        if (sendAt >= deadline) {
-            return new Refuse(sendAt, limit);
+        long opens = windowEnd + (long) (queued / limit) * window();
+        if (opens >= deadline) {
+            return new Refuse(opens, limit);
         }
-        booked++;
-        return new Go(new Permit(this, epoch + 1 + ahead, sendAt, false));
+        queued++;
+        return new Wait(opens, false, true);
     }
 
     /** An answer that is not a refusal (success or the handler's own error) and what it said of the budget. */
@@ -132,14 +143,16 @@ final class RouteBudget {
             return;
         }
         unlimited = false;
-        long estimatedEnd = h.reset() == null ? -1 : now + h.reset().toNanos() + RESET_MARGIN;
+        // Times are System.nanoTime values, which may be negative: no sentinel, a flag.
+        boolean endKnown = h.reset() != null;
+        long estimatedEnd = endKnown ? now + h.reset().toNanos() + RESET_MARGIN : now + window();
         if (limit < 0) {
             limit = h.limit();
             epoch++;
             outstanding = 0;
             remaining = h.remaining() >= 0 ? h.remaining() : limit - 1;
-            windowEnd = estimatedEnd >= 0 ? estimatedEnd : now + window();
-            provisional = estimatedEnd < 0;
+            windowEnd = estimatedEnd;
+            provisional = !endKnown;
             return;
         }
         if (h.limit() != limit) {
@@ -150,11 +163,11 @@ final class RouteBudget {
         if (p.epoch() != epoch) {
             return;
         }
-        if (estimatedEnd >= 0 && !provisional && estimatedEnd >= windowEnd + window() / 2) {
+        if (endKnown && !provisional && estimatedEnd >= windowEnd + window() / 2) {
             spentAhead++; // the server's window had turned when this one arrived: it spent the next one's
             return;
         }
-        if (estimatedEnd >= 0) {
+        if (endKnown) {
             windowEnd = provisional ? estimatedEnd : Math.min(windowEnd, estimatedEnd);
             provisional = false;
         }
@@ -207,22 +220,10 @@ final class RouteBudget {
         }
     }
 
-    /**
-     * When a booked permit's window begins: {@code now} once it has, else the current estimate,
-     * which answers may have moved since the booking (a window's end is only a guess until its
-     * first answer, and a refusal can push it out).
-     */
-    synchronized long startOf(Permit p, long now) {
-        roll(now);
-        return p.epoch() <= epoch ? now : windowEnd + (p.epoch() - epoch - 1) * window();
-    }
-
-    /** A booked permit that will not be used (its caller gave up while waiting) goes back. */
-    synchronized void abandoned(Permit p) {
-        if (p.epoch() > epoch) {
-            booked = Math.max(0, booked - 1);
-        } else {
-            released(p);
+    /** A caller that held a turn in a following window gave up (interrupted, or out of time). */
+    synchronized void leave() {
+        if (queued > 0) {
+            queued--;
         }
     }
 
@@ -260,19 +261,17 @@ final class RouteBudget {
     }
 
     /**
-     * Past the estimated end, a new window begins. Permits booked in it are taken from it first,
-     * and so are the last window's permits still out: they may arrive after the server's window
-     * turned, and count in the new one.
+     * Past the estimated end, a new window begins, less the last window's permits still out
+     * (they may arrive after the server's window turned, and count in the new one) and the
+     * requests known to have landed in it already.
      */
     private void roll(long now) {
         if (now < windowEnd) {
             return;
         }
         epoch++;
-        int carried = Math.min(booked, limit);
-        booked -= carried;
-        remaining = Math.max(0, limit - carried - outstanding - spentAhead);
-        outstanding = carried;
+        remaining = Math.max(0, limit - outstanding - spentAhead);
+        outstanding = 0;
         spentAhead = 0;
         windowEnd = now + window();
         provisional = true;
@@ -286,6 +285,6 @@ final class RouteBudget {
     @Override
     public synchronized String toString() {
         return "RouteBudget{" + route + (unlimited ? ", unlimited" : limit < 0 ? ", unknown"
-                : ", limit " + limit + ", remaining " + remaining + ", booked " + booked) + "}";
+                : ", limit " + limit + ", remaining " + remaining + ", queued " + queued) + "}";
     }
 }

@@ -249,6 +249,21 @@ class RateLimitAnswersTest {
     }
 
     @Test
+    void aWindowOpeningTooCloseToTheTimeBoundIsNotWaitedFor() throws Exception {
+        // 10 s time bound; the window ends 8 s (+1 s, for rounding) from now: the request would
+        // have 1 s left, less than the 2 s a call keeps for its own exchange. Refused at once, unsent.
+        wm.stubFor(post(urlEqualTo(ENCRYPT)).willReturn(limits(okJson("{\"ciphertext\":\"AQID\"}"), 200, 0, 8)));
+        try (KmsClient c = client()) {
+            c.encrypt(TestSupport.KEY_ID, new byte[] {42});
+            RateLimitedException e = assertThrows(RateLimitedException.class,
+                    () -> c.encrypt(TestSupport.KEY_ID, new byte[] {42}));
+            assertFalse(e.refusedByServer());
+        }
+        assertEquals(1, requests(ENCRYPT));
+        assertEquals(List.of(), sleeper.waits);
+    }
+
+    @Test
     void absurdHeadersAreClampedNotThrown() {
         firstThenOk(ENCRYPT, aResponse().withStatus(429).withHeader("retry-after", "9223372036854775807")
                 .withHeader("x-ratelimit-reset", "99999999999999999999").withHeader("x-ratelimit-limit", "-5"),

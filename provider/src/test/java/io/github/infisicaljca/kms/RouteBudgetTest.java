@@ -32,16 +32,20 @@ class RouteBudgetTest {
     }
 
     private RouteBudget.Permit go(long now, long deadline) {
-        RouteBudget.Decision d = budget.reserve(now, deadline);
+        RouteBudget.Decision d = budget.reserve(now, deadline, false);
         return assertInstanceOf(RouteBudget.Go.class, d, "at " + now + ": " + d).permit();
+    }
+
+    private static RouteBudget.Wait queuedUntil(long until) {
+        return new RouteBudget.Wait(until, false, true);
     }
 
     /** Takes every permit the window has left, answering each as the server would (remaining counts down). */
     private int drain(long now, int limit, long resetSeconds) {
         int taken = 0;
         while (true) {
-            RouteBudget.Decision d = budget.reserve(now, now + s(1));
-            if (!(d instanceof RouteBudget.Go go) || go.permit().sendAt() > now) {
+            RouteBudget.Decision d = budget.reserve(now, now + s(1), false);
+            if (!(d instanceof RouteBudget.Go go)) {
                 return taken;
             }
             taken++;
@@ -53,8 +57,8 @@ class RouteBudgetTest {
     void theFirstRequestProbesAloneAndItsAnswerOpensTheWindow() {
         RouteBudget.Permit probe = go(0);
         assertTrue(probe.probe());
-        RouteBudget.Decision second = budget.reserve(0, s(10));
-        assertEquals(new RouteBudget.Wait(s(10), true), second, "others wait for the probe's answer");
+        RouteBudget.Decision second = budget.reserve(0, s(10), false);
+        assertEquals(new RouteBudget.Wait(s(10), true, false), second, "others wait for the probe's answer");
 
         budget.answered(probe, headers(5, 4, 60), s(0.1));
         assertEquals(4, drain(s(0.1), 5, 60), "the four left in the window, then none");
@@ -70,31 +74,48 @@ class RouteBudgetTest {
     }
 
     @Test
-    void aSpentWindowBooksTheNextOneOrRefusesWhenThatIsPastTheDeadline() {
+    void aSpentWindowQueuesForTheNextOneOrRefusesWhenThatIsPastTheDeadline() {
         budget.answered(go(0), headers(3, 2, 60), 0);
         go(0);
         go(0);
-        RouteBudget.Decision late = budget.reserve(s(1), s(30));
+        RouteBudget.Decision late = budget.reserve(s(1), s(30), false);
         assertEquals(new RouteBudget.Refuse(end(0, 60), 3), late, "the window reopens at 61 s, after the 30 s deadline");
 
-        RouteBudget.Permit booked = go(s(1), s(70));
-        assertEquals(end(0, 60), booked.sendAt(), "booked at the start of the next window");
-        go(s(1), s(70));
-        go(s(1), s(70));
-        assertEquals(new RouteBudget.Refuse(end(0, 60) + s(60), 3), budget.reserve(s(1), s(70)),
-                "the next window's three permits are promised; the one after is past the deadline");
-        assertEquals(end(0, 60) + s(60), go(s(1), s(200)).sendAt(), "booked two windows ahead");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(queuedUntil(end(0, 60)), budget.reserve(s(1), s(70), false), "queued for the next window");
+        }
+        assertEquals(new RouteBudget.Refuse(end(0, 60) + s(60), 3), budget.reserve(s(1), s(70), false),
+                "three are queued for the next window's three permits; the one after is past the deadline");
+        assertEquals(queuedUntil(end(0, 60) + s(60)), budget.reserve(s(1), s(200), false), "queued two windows ahead");
     }
 
     @Test
-    void permitsBookedInTheNextWindowAreTakenFromIt() {
+    void queuedCallersTakeTheNextWindowsPermitsLikeAnyoneElse() {
         budget.answered(go(0), headers(3, 2, 10), 0);
         budget.answered(go(0), headers(3, 1, 10), 0);
         budget.answered(go(0), headers(3, 0, 10), 0);
-        RouteBudget.Permit booked = go(s(1), s(20));
-        assertEquals(end(0, 10), booked.sendAt());
-        // At 11 s the window has turned: the booked permit is one of its three, two are left.
-        assertEquals(2, drain(end(0, 10), 3, 10));
+        assertEquals(queuedUntil(end(0, 10)), budget.reserve(s(1), s(20), false));
+        RouteBudget.Decision back = budget.reserve(end(0, 10), s(20), true);
+        assertInstanceOf(RouteBudget.Go.class, back, "the window turned: a permit");
+        assertEquals(2, drain(end(0, 10), 3, 10), "and two left for others");
+    }
+
+    @Test
+    void aQueuedTurnIsNotAPermitSoAWindowPartlySpentBeforeItTurnedIsNotOverdrawn() {
+        budget.answered(go(0), headers(3, 2, 10), 0); // the window ends by 11 s; really at 9.5 s
+        budget.answered(go(0), headers(3, 1, 10), 0);
+        RouteBudget.Permit straggler = go(s(9.6));
+        budget.answered(straggler, headers(3, 2, 10), s(9.7)); // it landed in the server's next window
+        for (int i = 0; i < 3; i++) {
+            assertEquals(queuedUntil(end(0, 10)), budget.reserve(s(9.8), s(30), false));
+        }
+        int sent = 0;
+        for (int i = 0; i < 3; i++) {
+            if (budget.reserve(end(0, 10), s(30), true) instanceof RouteBudget.Go) {
+                sent++;
+            }
+        }
+        assertEquals(2, sent, "three a window, one of them spent by the straggler: the third queued caller waits on");
     }
 
     @Test
@@ -108,7 +129,7 @@ class RouteBudgetTest {
         for (int i = 0; i < 7; i++) {
             go(s(1));
         }
-        assertEquals(new RouteBudget.Refuse(end(0.6, 59), 10), budget.reserve(s(1), s(50)));
+        assertEquals(new RouteBudget.Refuse(end(0.6, 59), 10), budget.reserve(s(1), s(50), false));
     }
 
     @Test
@@ -142,16 +163,16 @@ class RouteBudgetTest {
     void aRefusalWithALimitClosesTheWindowUntilTheServerSaysItReopens() {
         RouteBudget.Permit probe = go(0);
         budget.refused(probe, new RateLimitHeaders(200, 0, Duration.ofSeconds(49), Duration.ofSeconds(49)), s(49), 0);
-        assertEquals(new RouteBudget.Refuse(s(49), 200), budget.reserve(s(1), s(16)));
-        assertEquals(s(49), go(s(1), s(60)).sendAt());
+        assertEquals(new RouteBudget.Refuse(s(49), 200), budget.reserve(s(1), s(16), false));
+        assertEquals(queuedUntil(s(49)), budget.reserve(s(1), s(60), false));
     }
 
     @Test
     void aRefusalWithoutALimitBlocksTheRouteForTheWaitThenProbesAgain() {
         RouteBudget.Permit probe = go(0);
         budget.refused(probe, RateLimitHeaders.NONE, s(3), 0);
-        assertEquals(new RouteBudget.Wait(s(3), false), budget.reserve(s(1), s(10)));
-        assertEquals(new RouteBudget.Refuse(s(3), -1), budget.reserve(s(1), s(2)));
+        assertEquals(new RouteBudget.Wait(s(3), false, false), budget.reserve(s(1), s(10), false));
+        assertEquals(new RouteBudget.Refuse(s(3), -1), budget.reserve(s(1), s(2), false));
         assertTrue(go(s(3)).probe(), "after the block, the route's limit is still to be found out");
     }
 
@@ -164,12 +185,12 @@ class RouteBudgetTest {
     }
 
     @Test
-    void anAbandonedBookingGoesBack() {
+    void aCallerThatGivesUpLeavesTheQueue() {
         budget.answered(go(0), headers(1, 0, 10), 0);
-        RouteBudget.Permit booked = go(s(1), s(15));
-        assertEquals(new RouteBudget.Refuse(end(0, 10) + s(10), 1), budget.reserve(s(1), s(15)));
-        budget.abandoned(booked);
-        assertEquals(end(0, 10), go(s(1), s(15)).sendAt());
+        assertEquals(queuedUntil(end(0, 10)), budget.reserve(s(1), s(15), false));
+        assertEquals(new RouteBudget.Refuse(end(0, 10) + s(10), 1), budget.reserve(s(1), s(15), false));
+        budget.leave();
+        assertEquals(queuedUntil(end(0, 10)), budget.reserve(s(1), s(15), false));
     }
 
     @Test
