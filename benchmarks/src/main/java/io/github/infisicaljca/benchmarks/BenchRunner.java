@@ -30,7 +30,7 @@ public final class BenchRunner {
     static final int THREADS = 64;
     static final Duration LATENCY = Duration.ofMillis(20);
     private static final String USAGE = "usage: infisical-jca bench [--quick] [--out FILE]\n"
-            + "  --quick     about two minutes on two cores (default: the full run, about twelve)\n"
+            + "  --quick     about three minutes on two cores (default: the full run, about eighteen)\n"
             + "  --out FILE  where bench.json goes (default: benchmarks/target/bench.json in the repository)\n";
 
     private BenchRunner() {
