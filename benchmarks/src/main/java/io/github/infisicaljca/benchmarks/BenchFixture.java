@@ -25,14 +25,24 @@ public final class BenchFixture implements AutoCloseable {
 
     /** A fresh emulator (with its seeded keys) and a provider that verifies locally. */
     public static BenchFixture start() {
-        return new BenchFixture(KmsEmulator.builder().start());
+        return start(KmsEmulator.builder());
+    }
+
+    /** The same, for an emulator with options of its own (rate limits, for example). */
+    public static BenchFixture start(KmsEmulator.Builder emulator) {
+        return new BenchFixture(emulator.start());
     }
 
     /** Another provider for the same emulator, with its own connections and token. */
     public InfisicalProvider newProvider(VerifyMode verify) {
-        return new InfisicalProvider(InfisicalConfig.builder().withoutAmbientSources()
+        return new InfisicalProvider(config().verify(verify).build());
+    }
+
+    /** The configuration a user would write for this emulator, to add settings to. */
+    public InfisicalConfig.Builder config() {
+        return InfisicalConfig.builder().withoutAmbientSources()
                 .url(kms.url().toString()).clientId(kms.clientId()).clientSecret(kms.clientSecret())
-                .projectId(kms.projectId()).verify(verify).build());
+                .projectId(kms.projectId());
     }
 
     public KmsEmulator kms() {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BenchRunnerTest {
     static final List<String> KEYS = List.of("sign_overhead_ratio", "concurrency_efficiency",
-            "remote_over_local_verify", "local_verify_ratio", "audit_hash_ratio", "envelope_ratio");
+            "remote_over_local_verify", "local_verify_ratio", "audit_hash_ratio", "envelope_ratio",
+            "rate_limited_envelope_gain", "rate_limit_refusals");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -62,9 +63,14 @@ class BenchRunnerTest {
         report.write(file);
         JsonNode json = new ObjectMapper().readTree(file.toFile());
         for (String key : KEYS) {
-            assertTrue(json.get(key).isNumber() && json.get(key).asDouble() > 0, key + " = " + json.get(key));
+            // rate_limit_refusals is a share whose goal is exactly 0; every other figure is a ratio of two speeds.
+            assertTrue(json.get(key).isNumber() && json.get(key).asDouble() >= 0, key + " = " + json.get(key));
+            assertTrue(key.equals("rate_limit_refusals") || json.get(key).asDouble() > 0, key + " = " + json.get(key));
             assertTrue(json.at("/details/" + key + "/inputs").asText().length() > 10, key);
         }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("[5/5] envelope"));
+        String progress = err.toString(StandardCharsets.UTF_8);
+        assertTrue(progress.contains("[5/7] envelope"), progress);
+        assertTrue(progress.contains("[7/7] rate-limit refusals"), progress);
+        assertTrue(progress.contains("rate limits 6 writes / 4 reads per 2 s"), progress);
     }
 }
