@@ -125,20 +125,15 @@ public final class KmsEmulator implements AutoCloseable {
 
     /** Creates a seeded key, if the profile's server has keys of its kind (the 2024 one has only AES keys). */
     private void seed(String name, KeySpec spec) {
-        if (offered(spec)) {
+        if (profile.offers(spec)) {
             String what = spec.usage == KeySpec.Usage.SIGN_VERIFY ? " signing key" : " key";
             keys.add(projectId, name, "seeded " + spec.wire + what, spec, crypto.generate(spec));
         }
     }
 
-    private boolean offered(KeySpec spec) {
-        return spec.usage == KeySpec.Usage.ENCRYPT_DECRYPT || profile.signingAndMacKeys();
-    }
-
     private void requireOffered(KeySpec spec, String context) {
-        if (!offered(spec)) {
-            throw new IllegalArgumentException(context + "the INFISICAL_2024 profile has no " + spec.wire
-                    + " keys: the 2024 server offers only aes-256-gcm and aes-128-gcm keys");
+        if (!profile.offers(spec)) {
+            throw new IllegalArgumentException(context + ServerProfile.aesOnly(spec.wire + " keys"));
         }
     }
 
@@ -184,8 +179,8 @@ public final class KmsEmulator implements AutoCloseable {
      */
     public String signingKeyId() {
         if (!profile.signingAndMacKeys()) {
-            throw new IllegalStateException("the INFISICAL_2024 profile has no signing key: the 2024 server offers only"
-                    + " aes-256-gcm and aes-128-gcm keys (use ServerProfile.CURRENT for sign-verify and MAC keys)");
+            throw new IllegalStateException(ServerProfile.aesOnly("signing key")
+                    + " (use ServerProfile.CURRENT for sign-verify and MAC keys)");
         }
         return keyId(SIGNING_KEY);
     }

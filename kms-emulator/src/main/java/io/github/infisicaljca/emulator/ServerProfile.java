@@ -41,6 +41,16 @@ public enum ServerProfile {
         return this == CURRENT;
     }
 
+    /** Why the 2024 profile has no {@code what} (for example "RSA_4096 keys"), for the messages that refuse one. */
+    static String aesOnly(String what) {
+        return "the INFISICAL_2024 profile has no " + what + ": the 2024 server offers only aes-256-gcm and aes-128-gcm keys";
+    }
+
+    /** Whether this profile's server has keys of this kind. */
+    boolean offers(KeySpec spec) {
+        return spec.usage == KeySpec.Usage.ENCRYPT_DECRYPT || signingAndMacKeys();
+    }
+
     /** What the body schema says it received when there was no body: {@code Expected object, received ...}. */
     String missingBodyType() {
         return this == INFISICAL_2024 ? "null" : "undefined";
