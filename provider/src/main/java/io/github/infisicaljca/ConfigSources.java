@@ -19,6 +19,9 @@ import java.util.Properties;
  * wins; a blank value counts as unset, as an exported-but-empty variable usually means.
  */
 final class ConfigSources {
+    /** The namespace of our settings: a name in it that names no setting is a mistake. */
+    static final String PREFIX = "infisical.";
+
     private final Map<String, String> explicit;
     private final Map<String, String> configured;
     private final Properties systemProperties;
@@ -48,17 +51,35 @@ final class ConfigSources {
         return setting.defaultValue;
     }
 
-    /** Keys of the two layers that belong to us alone that name no setting: typos, mostly. */
-    List<String> unknownKeys() {
-        List<String> unknown = new ArrayList<>();
+    /**
+     * Names that name no setting: typos, mostly. Every key of the two layers that belong to us
+     * alone, and the {@code infisical.*} system properties (a {@code -D} typo would otherwise
+     * silently leave its setting at the default). Environment variables are not judged: the
+     * {@code INFISICAL_*} namespace is shared with Infisical's own tools.
+     */
+    List<UnknownKey> unknownKeys() {
+        List<UnknownKey> unknown = new ArrayList<>();
         for (Map<String, String> layer : List.of(explicit, configured)) {
             for (String key : layer.keySet()) {
-                if (Setting.forProperty(key) == null && !unknown.contains(key)) {
-                    unknown.add(key);
-                }
+                add(unknown, key, null);
+            }
+        }
+        for (String key : systemProperties.stringPropertyNames()) {
+            if (key.startsWith(PREFIX)) {
+                add(unknown, key, "a system property");
             }
         }
         return unknown;
+    }
+
+    private static void add(List<UnknownKey> unknown, String key, String source) {
+        if (Setting.forProperty(key) == null && unknown.stream().noneMatch(u -> u.name().equals(key))) {
+            unknown.add(new UnknownKey(key, source));
+        }
+    }
+
+    /** A name that is no setting, and where it came from ({@code null}: the explicit or configure input). */
+    record UnknownKey(String name, String source) {
     }
 
     private static String firstNonBlank(String... values) {

@@ -43,10 +43,9 @@ final class ConfigValidator {
     static ConfigValidator validate(ConfigSources sources) {
         ConfigValidator v = new ConfigValidator();
         int foreign = 0;
-        for (String key : sources.unknownKeys()) {
-            if (key.startsWith("infisical.")) {
-                v.problems.add("unknown configuration key '" + key + "' (known keys: "
-                        + String.join(", ", knownKeys()) + ")");
+        for (ConfigSources.UnknownKey key : sources.unknownKeys()) {
+            if (key.name().startsWith(ConfigSources.PREFIX)) {
+                v.problems.add(unknownKey(key));
             } else {
                 foreign++;
             }
@@ -70,6 +69,47 @@ final class ConfigValidator {
             throw new InfisicalConfigException(v.problems);
         }
         return v;
+    }
+
+    private static String unknownKey(ConfigSources.UnknownKey key) {
+        String named = "unknown configuration key '" + key.name() + "'"
+                + (key.source() == null ? "" : " (" + key.source() + ")");
+        String nearest = nearestKnownKey(key.name());
+        return nearest != null ? named + ": did you mean '" + nearest + "'?"
+                : named + "; the known keys are: " + String.join(", ", knownKeys());
+    }
+
+    /** The known key a typo most likely meant: case-insensitively at most a few edits away. */
+    private static String nearestKnownKey(String name) {
+        String best = null;
+        int bestDistance = 4;
+        for (String known : knownKeys()) {
+            int d = editDistance(name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static List<String> knownKeys() {
@@ -141,13 +181,17 @@ final class ConfigValidator {
                 + (uri.getRawQuery() != null || uri.getRawFragment() != null ? "?..." : "");
     }
 
-    /** Loopback by literal name only: no DNS lookup happens while reading configuration. */
+    /**
+     * Loopback by literal address, or {@code localhost} itself (which resolvers answer locally):
+     * no DNS lookup happens while reading configuration. Other names, {@code *.localhost}
+     * included, go wherever DNS sends them, so they are remote hosts for plain http.
+     */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        return h.equals("localhost") || h.endsWith(".localhost") || IPV4_LOOPBACK.matcher(h).matches()
+        return h.equals("localhost") || IPV4_LOOPBACK.matcher(h).matches()
                 || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 

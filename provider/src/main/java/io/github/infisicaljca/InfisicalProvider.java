@@ -64,11 +64,32 @@ public final class InfisicalProvider extends Provider {
      * and environment variables.
      *
      * @throws InfisicalConfigException (an {@link java.security.InvalidParameterException}) listing
-     *         every problem of the configuration
+     *         every problem of the configuration; except while the JDK registers the providers of
+     *         {@code java.security}, which drops a provider whose configure throws without a word:
+     *         there the provider stays registered, logs the problems once, and every use fails with
+     *         them (its {@link #isConfigured()} is {@code false})
      */
     @Override
     public Provider configure(String argument) {
-        return new InfisicalProvider(InfisicalConfig.builder().configure(argument).build());
+        try {
+            return new InfisicalProvider(InfisicalConfig.builder().configure(argument).build());
+        } catch (InfisicalConfigException e) {
+            if (!calledByJavaSecurityRegistration()) {
+                throw e;
+            }
+            // The JDK would swallow this and drop the provider, leaving only "not available" to
+            // see: stay registered, say it now in the log, and fail every use with the reason.
+            System.getLogger(InfisicalProvider.class.getName()).log(System.Logger.Level.WARNING,
+                    "the Infisical provider registered in java.security is unusable until its configuration is "
+                    + "fixed: {0}", e.getMessage());
+            return new InfisicalProvider(new LazyBinding(e));
+        }
+    }
+
+    /** Whether the JDK is loading the providers listed in java.security ({@code security.provider.N}). */
+    private static boolean calledByJavaSecurityRegistration() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getClassName().startsWith("sun.security.jca.ProviderConfig")));
     }
 
     /** Whether a usable configuration is present (given, or resolvable from the environment). */
@@ -145,14 +166,23 @@ public final class InfisicalProvider extends Provider {
      */
     private static final class LazyBinding {
         private final InfisicalConfig given;
+        private final InfisicalConfigException failed;
         private volatile KmsBinding value;
 
         LazyBinding(InfisicalConfig given) {
             this.given = given;
+            this.failed = null;
+        }
+
+        /** A binding that can never be made: every use fails with this configuration's problems. */
+        LazyBinding(InfisicalConfigException failed) {
+            this.given = null;
+            this.failed = failed;
         }
 
         LazyBinding(KmsBinding ready) {
             this.given = ready.config();
+            this.failed = null;
             this.value = ready;
         }
 
@@ -162,6 +192,11 @@ public final class InfisicalProvider extends Provider {
 
         KmsBinding get() {
             KmsBinding v = value;
+            if (failed != null) {
+                InfisicalConfigException e = new InfisicalConfigException(failed.problems());
+                e.initCause(failed);
+                throw e;
+            }
             if (v == null) {
                 synchronized (this) {
                     v = value;

@@ -125,6 +125,15 @@ class InfisicalConfigTest {
         assertEquals("http", allowed.url().getScheme());
     }
 
+    /** DNS decides where these names go, so they are remote hosts as far as plain http is concerned. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://kms.localhost:8080", "http://localhost.:8080", "http://127.0.0.1.nip.io:8080",
+        "http://localhost.example.com:8080"})
+    void plainHttpIsOnlyForLiteralLoopbackAddresses(String url) {
+        InfisicalConfigException e = invalid(isolated().url(url).accessToken(TOKEN));
+        assertTrue(e.getMessage().contains("non-loopback host"), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"kms.example.com", "ftp://kms.example.com", "https://", "https://kms.example.com/?x=1",
         "https://exa mple.com"})
@@ -190,15 +199,31 @@ class InfisicalConfigTest {
     }
 
     @Test
-    void unknownKeysInOurOwnLayersAreRefusedButSystemPropertiesAreNot() {
+    void unknownInfisicalNamesAreRefusedFromEverySourceWithASuggestion() {
         InfisicalConfigException e = invalid(isolated().url("https://k.example.com").accessToken(TOKEN)
                 .configure("--infisical.clientSecert=typo"));
         assertTrue(e.getMessage().contains("unknown configuration key 'infisical.clientSecert'"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'infisical.clientSecret'?"), e.getMessage());
+
         Properties sys = new Properties();
-        sys.setProperty("infisical.somethingElse", "x");
-        InfisicalConfig c = InfisicalConfig.builder().systemProperties(sys).environment(Map.of())
-                .url("https://k.example.com").accessToken(TOKEN).build();
-        assertEquals(URI.create("https://k.example.com"), c.url());
+        sys.setProperty("infisical.requestTimeoutMilis", "30000");
+        sys.setProperty("infisical.URL", "https://typo.example.com");
+        sys.setProperty("java.io.tmpdir", "/tmp");
+        sys.setProperty("infisicalx.other", "not ours");
+        e = invalid(InfisicalConfig.builder().systemProperties(sys).environment(Map.of())
+                .url("https://k.example.com").accessToken(TOKEN));
+        assertTrue(e.getMessage().contains("unknown configuration key 'infisical.requestTimeoutMilis' "
+                + "(a system property): did you mean 'infisical.requestTimeoutMillis'?"), e.getMessage());
+        assertTrue(e.getMessage().contains("'infisical.URL' (a system property): did you mean 'infisical.url'?"),
+                e.getMessage());
+        assertEquals(2, e.problems().size(), e.problems().toString());
+
+        sys = new Properties();
+        sys.setProperty("infisical.zzzzzzzzzz", "x");
+        e = invalid(InfisicalConfig.builder().systemProperties(sys).environment(Map.of())
+                .url("https://k.example.com").accessToken(TOKEN));
+        assertTrue(e.getMessage().contains("'infisical.zzzzzzzzzz' (a system property); the known keys are: "
+                + "infisical.url"), e.getMessage());
     }
 
     @Test

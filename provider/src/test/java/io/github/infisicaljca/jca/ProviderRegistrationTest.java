@@ -256,15 +256,39 @@ class ProviderRegistrationTest {
     void securityPropertiesRegistrationWorksInAChildJvm(@TempDir Path dir) throws Exception {
         Path config = writeProperties(dir.resolve("infisical.properties"), f.kms.projectId());
         int position = configuredProviderCount() + 1;
+        String output = runRegisteredChild(dir, config.toString());
+        assertTrue(output.contains("OK Infisical Infisical " + position), output);
+    }
+
+    /**
+     * The JDK drops a provider whose {@code configure} throws during java.security registration,
+     * saying nothing; the user then sees only "not available". It stays registered instead, and
+     * its first use fails with the real reason.
+     */
+    @Test
+    void aBadPathInJavaSecurityKeepsTheProviderAndFailsItsFirstUseWithTheReason(@TempDir Path dir)
+            throws Exception {
+        Path missing = dir.resolve("no-such-infisical.properties");
+        int position = configuredProviderCount() + 1;
+        String output = runRegisteredChild(dir, missing.toString(), "misconfigured");
+        assertTrue(output.contains("MISCONFIGURED Infisical " + position), output);
+        assertTrue(output.contains("configuration file '" + missing + "' does not exist"), output);
+    }
+
+    /** Runs {@link RegistrationProbe} in a JVM whose java.security adds the provider with this argument. */
+    private static String runRegisteredChild(Path dir, String argument, String... probeArgs) throws Exception {
+        int position = configuredProviderCount() + 1;
         Properties security = new Properties();
-        security.setProperty("security.provider." + position, InfisicalProvider.class.getName() + " " + config);
+        security.setProperty("security.provider." + position, InfisicalProvider.class.getName() + " " + argument);
         Path securityFile = dir.resolve("java.security.extra");
         try (OutputStream out = Files.newOutputStream(securityFile)) {
             security.store(out, "appended to the JDK's java.security");
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Djava.security.properties=" + securityFile,
-                "-cp", System.getProperty("java.class.path"), RegistrationProbe.class.getName());
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Djava.security.properties=" + securityFile,
+                "-cp", System.getProperty("java.class.path"), RegistrationProbe.class.getName()));
+        command.addAll(List.of(probeArgs));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve("child.out").toFile());
         Process child = pb.start();
@@ -275,7 +299,7 @@ class ProviderRegistrationTest {
         String output = Files.readString(dir.resolve("child.out"));
         assertTrue(exited, "the child JVM did not finish:\n" + output);
         assertEquals(0, child.exitValue(), output);
-        assertTrue(output.contains("OK Infisical Infisical " + position), output);
+        return output;
     }
 
     /** The providers java.security configures: what a child JVM of the same JDK starts with. */

@@ -13,7 +13,8 @@ import java.security.cert.Certificate;
  * Run in a child JVM by {@link ProviderRegistrationTest}: it registers nothing itself, so the
  * Infisical provider it uses must come from {@code security.provider.N} in the security
  * properties. Prints {@code OK <keystore provider> <signature provider> <position>} and exits 0,
- * or throws (exit 1).
+ * or throws (exit 1). With the argument {@code misconfigured} it expects the provider registered
+ * with a bad configuration: it prints {@code MISCONFIGURED <provider> <position> <the failure>}.
  */
 public final class RegistrationProbe {
     private RegistrationProbe() {
@@ -31,6 +32,16 @@ public final class RegistrationProbe {
             throw new IllegalStateException("no provider named Infisical is registered");
         }
         KeyStore ks = KeyStore.getInstance("INFISICAL");
+        if (args.length > 0 && args[0].equals("misconfigured")) {
+            try {
+                ks.load(null, null);
+            } catch (java.io.IOException expected) {
+                System.out.println("MISCONFIGURED " + ks.getProvider().getName() + " " + position + " "
+                        + expected.getMessage());
+                return;
+            }
+            throw new IllegalStateException("a misconfigured provider loaded its KeyStore");
+        }
         ks.load(null, null);
         Key key = ks.getKey("signing-key", null);
         if (!(key instanceof InfisicalPrivateKey)) {

@@ -39,14 +39,14 @@ import org.junit.jupiter.api.Test;
  * two seconds instead of a minute, so a run crosses several in seconds; the counts it asserts
  * (wrong results, refusals) do not depend on the machine's speed, only how many calls fit does.
  *
- * <p>At full scale, by hand: {@code -Dinfisical.storm.window=PT60S -Dinfisical.storm.windows=2}
+ * <p>At full scale, by hand: {@code -Dstorm.window=PT60S -Dstorm.windows=2}
  * runs two real minutes against the self-hosted default (200 writes, 60 reads a minute) with
  * the default time bound of 15 s.
  */
 class RateLimitStormTest {
     private static final int THREADS = 64;
-    private static final Duration WINDOW = Duration.parse(System.getProperty("infisical.storm.window", "PT2S"));
-    private static final Duration RUN = WINDOW.multipliedBy(Integer.getInteger("infisical.storm.windows", 3));
+    private static final Duration WINDOW = Duration.parse(System.getProperty("storm.window", "PT2S"));
+    private static final Duration RUN = WINDOW.multipliedBy(Integer.getInteger("storm.windows", 3));
     private static final boolean FULL_SCALE = WINDOW.equals(Duration.ofMinutes(1));
     private static final RateLimits LIMITS = FULL_SCALE ? RateLimits.selfHostedDefault()
             : RateLimits.perWindow(25, 10, WINDOW);
