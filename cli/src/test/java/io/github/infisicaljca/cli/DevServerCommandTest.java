@@ -11,7 +11,11 @@ import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.kms.KmsClient;
 import io.github.infisicaljca.kms.KmsException;
 import io.github.infisicaljca.kms.KmsKey;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,19 +70,50 @@ class DevServerCommandTest {
         }
         try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString())) {
             for (String name : NAMES) {
-                if (!name.equals("INFISICAL_URL")) {
-                    assertEquals(first.get(name), s.exports.get(name), name);
-                }
+                assertEquals(first.get(name), s.exports.get(name), name);
             }
-            InfisicalConfig config = InfisicalConfig.builder().environment(s.exports)
+            assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# state kept in") && l.contains("same URL")),
+                    s.lines::toString);
+            // what the first start exported works against the second
+            InfisicalConfig config = InfisicalConfig.builder().environment(first)
                     .systemProperties(new java.util.Properties()).build();
             try (KmsClient client = KmsClient.create(config)) {
                 assertNotNull(client.getKey(first.get("KMS_SIGNING_KEY_ID")));
             }
+            assertEquals(0, CliRun.run(first, "", "doctor").exit());
         }
         try (RunningDevServer s = new RunningDevServer()) {
             assertFalse(first.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID").equals(
                     s.exports.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID")), "without --state-dir the identity is new");
+        }
+    }
+
+    @Test
+    void aKeptPortInUseFailsSayingWhichAndHowToChooseAnother(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("dev-server");
+        int kept;
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString())) {
+            kept = URI.create(s.exports.get("INFISICAL_URL")).getPort();
+        }
+        try (ServerSocket squatter = new ServerSocket(kept, 50, InetAddress.getLoopbackAddress())) {
+            // the stop latch is already open: a start that succeeded would return at once
+            CliException e = assertThrows(CliException.class, () -> DevServerCommand.serve(
+                    List.of("--state-dir", state.toString()), new PrintStream(OutputStream.nullOutputStream()),
+                    new CountDownLatch(0), false));
+            assertEquals(CliException.FAILURE, e.exitCode());
+            assertTrue(e.getMessage().contains("port " + kept + " on 127.0.0.1 is in use"), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" (--port N chooses another; the state directory keeps it)"),
+                    e.getMessage());
+        }
+        int chosen;
+        try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            chosen = free.getLocalPort();
+        }
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString(), "--port", "" + chosen)) {
+            assertEquals(chosen, URI.create(s.exports.get("INFISICAL_URL")).getPort());
+        }
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString())) {
+            assertEquals(chosen, URI.create(s.exports.get("INFISICAL_URL")).getPort(), "the explicit port is kept");
         }
     }
 
