@@ -2,6 +2,7 @@ package io.github.infisicaljca.benchmarks;
 
 import io.github.infisicaljca.EnvelopeParameterSpec;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
@@ -32,6 +34,19 @@ public final class BenchRunner {
     private static final String USAGE = "usage: infisical-jca bench [--quick] [--out FILE]\n"
             + "  --quick     about three minutes on two cores (default: the full run, about eighteen)\n"
             + "  --out FILE  where bench.json goes (default: benchmarks/target/bench.json in the repository)\n";
+
+    /** What JMH prints on every run when its lock is ignored, which the bench does on purpose. */
+    private static final String IGNORED_LOCK_WARNING = "# WARNING: JMH lock is ignored";
+
+    static {
+        // JMH takes one lock file for the whole host (java.io.tmpdir/jmh.lock, its path fixed once
+        // per JVM), so a second bench on the host, or the module's tests beside one, failed at once
+        // with "Another JMH instance might be running". Runs are independent instead, as the
+        // figures measured outside JMH always were; -Djmh.ignoreLock=false brings the lock back.
+        if (System.getProperty("jmh.ignoreLock") == null) {
+            System.setProperty("jmh.ignoreLock", "true");
+        }
+    }
 
     private BenchRunner() {
     }
@@ -102,7 +117,7 @@ public final class BenchRunner {
         figures.add(Concurrency.figure(s, progress));
 
         progress.println("[3/7] verify: remote, local through the provider, the JDK's own");
-        Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s, MESSAGE_BYTES);
+        Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s, MESSAGE_BYTES, progress);
         double remote = verify.get("remoteVerify").getScore();
         double local = verify.get("localVerify").getScore();
         double jdk = verify.get("jdkVerify").getScore();
@@ -119,7 +134,7 @@ public final class BenchRunner {
                 "the JDK's SHA256withRSA (SunRsaSign) with the same public key " + micros(jdk), verifyInputs));
 
         progress.println("[4/7] audit hash: EventHasher against a bare SHA-256 of the canonical bytes");
-        Map<String, Result<?>> audit = jmh(AuditHashBenchmark.class, s, 0);
+        Map<String, Result<?>> audit = jmh(AuditHashBenchmark.class, s, 0, progress);
         double hashes = audit.get("auditHash").getScore();
         double digests = audit.get("rawSha256").getScore();
         figures.add(new Figure("audit_hash_ratio", hashes / digests, Figure.Target.atLeast(0.70),
@@ -130,7 +145,7 @@ public final class BenchRunner {
 
         progress.println("[5/7] envelope: INFISICAL-ENVELOPE against the JDK's AES/GCM/NoPadding, "
                 + (ENVELOPE_BYTES >> 20) + " MiB");
-        Map<String, Result<?>> envelope = jmh(EnvelopeBenchmark.class, s, ENVELOPE_BYTES);
+        Map<String, Result<?>> envelope = jmh(EnvelopeBenchmark.class, s, ENVELOPE_BYTES, progress);
         double env = envelope.get("envelopeEncrypt").getScore();
         double gcm = envelope.get("jdkAesGcm").getScore();
         double segmented = envelope.get("jdkAesGcmSegmented").getScore();
@@ -174,8 +189,10 @@ public final class BenchRunner {
     /**
      * Runs one benchmark class's methods; results by method name. {@code messageBytes} (when
      * above 0) is set as the benchmark's parameter, so that the report's inputs are what ran.
+     * JMH's own text goes to {@code progress}, so that stdout stays the table.
      */
-    static Map<String, Result<?>> jmh(Class<?> benchmark, BenchSettings s, int messageBytes) throws RunnerException {
+    static Map<String, Result<?>> jmh(Class<?> benchmark, BenchSettings s, int messageBytes, PrintStream progress)
+            throws RunnerException {
         TimeValue iteration = TimeValue.milliseconds(s.iteration().toMillis());
         OptionsBuilder options = new OptionsBuilder();
         options.include("^" + Pattern.quote(benchmark.getName() + ".")).forks(s.forks())
@@ -186,13 +203,26 @@ public final class BenchRunner {
         if (messageBytes > 0) {
             options.param("messageBytes", String.valueOf(messageBytes));
         }
-        Collection<RunResult> results = new Runner(options.build()).run();
+        Collection<RunResult> results = new Runner(options.build(),
+                OutputFormatFactory.createFormatInstance(jmhText(progress), VerboseMode.SILENT)).run();
         Map<String, Result<?>> byMethod = new HashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             byMethod.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult());
         }
         return byMethod;
+    }
+
+    /** JMH's text for {@code progress}, without its warning that the lock is ignored (see the static block). */
+    private static PrintStream jmhText(PrintStream progress) {
+        return new PrintStream(progress, true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String line) {
+                if (line == null || !line.startsWith(IGNORED_LOCK_WARNING)) {
+                    super.println(line);
+                }
+            }
+        };
     }
 
     private static String micros(double us) {

@@ -33,8 +33,9 @@ final class Concurrency {
             double[] opsPerSecond = new double[s.concurrencyRuns()];
             ConcurrencyHarness.Result last = null;
             for (int i = 0; i < efficiency.length; i++) {
+                // at least one operation per thread, however slow the machine
                 last = ConcurrencyHarness.run(BenchRunner.THREADS, BenchRunner.LATENCY, s.concurrencyWarmup(),
-                        s.concurrencyWindow(), op);
+                        s.concurrencyWindow(), BenchRunner.THREADS, op);
                 efficiency[i] = last.efficiency();
                 opsPerSecond[i] = last.opsPerSecond();
                 progress.printf(Locale.ROOT, "      run %d: %,.0f ops/s, efficiency %.3f%n", i + 1, last.opsPerSecond(),

@@ -103,7 +103,7 @@ final class RateLimitRefusals {
             Key hmac = provider.key(hmacId);
 
             AtomicLongArray byKind = new AtomicLongArray(KINDS.size());
-            WindowedLoad.Result load = WindowedLoad.run(threads, limits.window().multipliedBy(WINDOWS),
+            WindowedLoad.Result load = WindowedLoad.run(threads, limits.window().multipliedBy(WINDOWS), 1,
                     t -> operation(t, provider, aes, rsa, rsaPublic, hmac, byKind));
             List<RecordedRequest> log = kms.requests();
             if (log.size() >= 10_000) {

@@ -14,8 +14,9 @@ import javax.crypto.AEADBadTagException;
 
 /**
  * The load of the rate-limit figures: {@code threads} threads each run their operation, closed
- * loop, for a fixed time from the moment they are let go (their first request), against a KMS
- * that rate-limits. A rate limit is an expected outcome there, so an operation that fails with
+ * loop, for a fixed time from the moment they are let go (their first request), and beyond it
+ * until a minimum number completed (a machine too slow for the time measures less, never
+ * nothing), against a KMS that rate-limits. A rate limit is an expected outcome there, so an operation that fails with
  * a {@link RateLimitedException} in its cause chain is counted and the thread goes on; any
  * other failure (a wrong result included: the operations throw on one) fails the run, as in
  * {@link ConcurrencyHarness}.
@@ -44,9 +45,13 @@ final class WindowedLoad {
     private WindowedLoad() {
     }
 
-    /** @param perThread each thread's own operation, by thread index (JCA engines are not thread-safe) */
-    static Result run(int threads, Duration measured, IntFunction<Operation> perThread) throws InterruptedException {
-        AtomicLong done = new AtomicLong();
+    /**
+     * @param minCompleted operations to complete within the measurement, however long it takes
+     * @param perThread    each thread's own operation, by thread index (JCA engines are not thread-safe)
+     */
+    static Result run(int threads, Duration measured, int minCompleted, IntFunction<Operation> perThread)
+            throws InterruptedException {
+        Completions done = new Completions();
         AtomicLong rateLimited = new AtomicLong();
         AtomicLong abandoned = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -66,7 +71,7 @@ final class WindowedLoad {
                 while (failure.get() == null && !stop.get()) {
                     try {
                         op.run();
-                        done.incrementAndGet();
+                        done.add();
                     } catch (Throwable e) {
                         if (stop.get() && (Thread.currentThread().isInterrupted() || isInterruption(e))) {
                             abandoned.incrementAndGet();
@@ -77,6 +82,7 @@ final class WindowedLoad {
                             }
                         } else {
                             failure.compareAndSet(null, e);
+                            done.abort();
                         }
                     }
                 }
@@ -89,7 +95,8 @@ final class WindowedLoad {
         long start = System.nanoTime();
         go.countDown();
         Thread.sleep(measured.toMillis());
-        long completed = done.get();
+        done.await(minCompleted);
+        long completed = done.count();
         long end = System.nanoTime();
         stop.set(true);
         for (Thread w : workers) {
@@ -105,7 +112,7 @@ final class WindowedLoad {
             throw new IllegalStateException("an operation failed other than for the rate limit: " + failure.get(),
                     failure.get());
         }
-        return new Result(threads, completed, done.get(), rateLimited.get(), abandoned.get(), (end - start) / 1e9);
+        return new Result(threads, completed, done.count(), rateLimited.get(), abandoned.get(), (end - start) / 1e9);
     }
 
     /**

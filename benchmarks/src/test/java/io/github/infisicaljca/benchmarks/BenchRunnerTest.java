@@ -1,18 +1,24 @@
 package io.github.infisicaljca.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.Result;
 
 class BenchRunnerTest {
     static final List<String> KEYS = List.of("sign_overhead_ratio", "concurrency_efficiency",
@@ -51,6 +57,24 @@ class BenchRunnerTest {
         assertEquals(Path.of("/repo/benchmarks/target/bench.json"),
                 BenchRunner.defaultOutput(Map.of("INFISICAL_JCA_HOME", "/repo")));
         assertEquals(Path.of("benchmarks/target/bench.json"), BenchRunner.defaultOutput(Map.of()));
+    }
+
+    /**
+     * JMH's lock, one file for the whole host ({@code java.io.tmpdir/jmh.lock}), held as another
+     * bench run would hold it: this run neither fails nor waits for it.
+     */
+    @Test
+    void aRunDoesNotDependOnTheJmhLockAnotherRunHolds() throws Exception {
+        Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = channel.tryLock()) {
+            lock.toFile().setWritable(true, false); // as JMH leaves it, so that other users' runs can open it
+            // held is null when another process holds the lock already: taken either way
+            Map<String, Result<?>> results = BenchRunner.jmh(AuditHashBenchmark.class, BenchSettings.SMOKE, 0,
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(Set.of("auditHash", "rawSha256"), results.keySet(), err.toString(StandardCharsets.UTF_8));
+            assertFalse(err.toString(StandardCharsets.UTF_8).contains("lock"), err.toString(StandardCharsets.UTF_8));
+        }
     }
 
     /** Every benchmark once, in this JVM, through JMH and the harness: the figures exist, whatever their values. */

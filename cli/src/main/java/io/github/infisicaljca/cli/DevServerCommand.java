@@ -6,6 +6,7 @@ import io.github.infisicaljca.emulator.ServerProfile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,16 +31,18 @@ final class DevServerCommand {
             "usage: infisical-jca dev-server [--port N] [--state-dir DIR] [--profile current|2024]",
             "                                [--rate-limit W/R|default|off]",
             "",
-            "Runs the KMS emulator on loopback (a free port unless --port) with four seeded keys",
-            "(signing-key RSA_4096, ec-signing-key ECC_NIST_P256, encryption-key aes-256-gcm,",
-            "hmac-key HMAC_SHA_256), prints export lines for INFISICAL_URL, the Universal Auth",
-            "credentials, INFISICAL_PROJECT_ID, KMS_SIGNING_KEY_ID and KMS_ENCRYPTION_KEY_ID, then",
-            "'" + READY + "', and serves until stopped. It blocks: run it in its own terminal",
-            "and paste the export lines into another one.",
+            "Runs the KMS emulator on loopback (on --port, else the port --state-dir kept, else a",
+            "free one) with four seeded keys (signing-key RSA_4096, ec-signing-key ECC_NIST_P256,",
+            "encryption-key aes-256-gcm, hmac-key HMAC_SHA_256), prints export lines for",
+            "INFISICAL_URL, the Universal Auth credentials, INFISICAL_PROJECT_ID,",
+            "KMS_SIGNING_KEY_ID and KMS_ENCRYPTION_KEY_ID, then '" + READY + "', and serves",
+            "until stopped. It blocks: run it in its own terminal and paste the export lines into",
+            "another one.",
             "",
-            "--state-dir DIR   keep the identity, project and keys across restarts, e.g.",
-            "                  --state-dir ~/.infisical-jca/dev-server (development only: the file",
-            "                  holds private keys; it is readable by its owner only).",
+            "--state-dir DIR   keep the identity, project, keys and port across restarts, so the",
+            "                  export lines stay valid, e.g. --state-dir ~/.infisical-jca/dev-server",
+            "                  (development only: the file holds private keys; it is readable by its",
+            "                  owner only). A --port given is kept instead of the previous one.",
             "                  Without it everything lives in memory and is gone when it stops.",
             "--profile P       current (the default): today's server; or 2024: the self-hosted 2024",
             "                  server, with AES keys only (just encryption-key is seeded and there is",
@@ -75,7 +78,10 @@ final class DevServerCommand {
         }
         ServerProfile profile = profile(a.get("profile"));
         RateLimits limits = rateLimits(a.get("rate-limit"));
-        KmsEmulator.Builder builder = KmsEmulator.builder().port(port(a.get("port"))).profile(profile).rateLimits(limits);
+        KmsEmulator.Builder builder = KmsEmulator.builder().profile(profile).rateLimits(limits);
+        if (a.get("port") != null) {
+            builder.port(port(a.get("port")));
+        }
         Path state = a.path("state-dir");
         if (state != null) {
             try {
@@ -89,8 +95,10 @@ final class DevServerCommand {
         try {
             kms = builder.start();
         } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
-            throw CliException.failure("cannot start the KMS emulator: " + e.getMessage()
-                    + (a.get("port") != null ? " (is port " + a.get("port") + " in use? try another --port)" : ""), e);
+            String hint = !(e.getCause() instanceof BindException) ? ""
+                    : a.get("port") != null ? " (is port " + a.get("port") + " in use? try another --port)"
+                    : state != null ? " (--port N chooses another; the state directory keeps it)" : "";
+            throw CliException.failure("cannot start the KMS emulator: " + e.getMessage() + hint, e);
         }
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
@@ -120,8 +128,9 @@ final class DevServerCommand {
             }
             out.println("# profile: " + describe(profile));
             out.println("# rate limits: " + describe(limits, profile));
-            out.println(state != null ? "# state kept in " + state.toAbsolutePath() + " (same credentials and keys"
-                    + " next time)" : "# in memory: credentials and keys are new on every start (--state-dir keeps them)");
+            out.println(state != null ? "# state kept in " + state.toAbsolutePath() + " (same URL, credentials and keys"
+                    + " next time)" : "# in memory: URL, credentials and keys are new on every start (--state-dir keeps"
+                    + " them)");
             out.println(READY);
             out.flush();
             stop.await();

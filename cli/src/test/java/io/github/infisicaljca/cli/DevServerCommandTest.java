@@ -11,25 +11,22 @@ import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.kms.KmsClient;
 import io.github.infisicaljca.kms.KmsException;
 import io.github.infisicaljca.kms.KmsKey;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,59 +35,10 @@ class DevServerCommandTest {
             "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "INFISICAL_PROJECT_ID", "KMS_SIGNING_KEY_ID",
             "KMS_ENCRYPTION_KEY_ID");
 
-    /** A dev-server running in a test thread; its export lines are read up to the ready line. */
-    private static final class Running implements AutoCloseable {
-        final CountDownLatch stop = new CountDownLatch(1);
-        final Map<String, String> exports = new LinkedHashMap<>();
-        final List<String> lines = new ArrayList<>();
-        final AtomicInteger exit = new AtomicInteger(-1);
-        final Thread thread;
-
-        Running(String... args) throws Exception {
-            PipedInputStream in = new PipedInputStream(1 << 16);
-            PrintStream out = new PrintStream(new PipedOutputStream(in), true, StandardCharsets.UTF_8);
-            thread = new Thread(() -> {
-                try {
-                    exit.set(DevServerCommand.serve(List.of(args), out, stop, false));
-                } catch (CliException e) {
-                    out.println("error: " + e.getMessage());
-                } finally {
-                    out.close();
-                }
-            }, "dev-server-test");
-            thread.start();
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
-                if (line.equals(DevServerCommand.READY)) {
-                    break;
-                }
-                if (line.startsWith("export ")) {
-                    String kv = line.substring("export ".length());
-                    int eq = kv.indexOf('=');
-                    String v = kv.substring(eq + 1);
-                    if (v.startsWith("'")) {
-                        v = v.substring(1, v.length() - 1).replace("'\\''", "'");
-                    }
-                    exports.put(kv.substring(0, eq), v);
-                }
-            }
-            assertEquals(DevServerCommand.READY, line, "no ready line: " + lines);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.countDown();
-            thread.join();
-            assertEquals(0, exit.get());
-        }
-    }
-
     @Test
     void printsSixExportLinesThatWork() throws Exception {
         URI url;
-        try (Running s = new Running()) {
+        try (RunningDevServer s = new RunningDevServer()) {
             assertEquals(NAMES, List.copyOf(s.exports.keySet()), String.join("\n", s.lines));
             url = URI.create(s.exports.get("INFISICAL_URL"));
             assertTrue(url.getHost().equals("127.0.0.1") || url.getHost().equals("[::1]"), url.toString());
@@ -116,25 +64,56 @@ class DevServerCommandTest {
     void aStateDirectoryKeepsCredentialsAndKeysAcrossRestarts(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("dev-server");
         Map<String, String> first;
-        try (Running s = new Running("--state-dir", state.toString())) {
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString())) {
             first = Map.copyOf(s.exports);
             assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# state kept in")), s.lines::toString);
         }
-        try (Running s = new Running("--state-dir", state.toString())) {
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString())) {
             for (String name : NAMES) {
-                if (!name.equals("INFISICAL_URL")) {
-                    assertEquals(first.get(name), s.exports.get(name), name);
-                }
+                assertEquals(first.get(name), s.exports.get(name), name);
             }
-            InfisicalConfig config = InfisicalConfig.builder().environment(s.exports)
+            assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# state kept in") && l.contains("same URL")),
+                    s.lines::toString);
+            // what the first start exported works against the second
+            InfisicalConfig config = InfisicalConfig.builder().environment(first)
                     .systemProperties(new java.util.Properties()).build();
             try (KmsClient client = KmsClient.create(config)) {
                 assertNotNull(client.getKey(first.get("KMS_SIGNING_KEY_ID")));
             }
+            assertEquals(0, CliRun.run(first, "", "doctor").exit());
         }
-        try (Running s = new Running()) {
+        try (RunningDevServer s = new RunningDevServer()) {
             assertFalse(first.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID").equals(
                     s.exports.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID")), "without --state-dir the identity is new");
+        }
+    }
+
+    @Test
+    void aKeptPortInUseFailsSayingWhichAndHowToChooseAnother(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("dev-server");
+        int kept;
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString())) {
+            kept = URI.create(s.exports.get("INFISICAL_URL")).getPort();
+        }
+        try (ServerSocket squatter = new ServerSocket(kept, 50, InetAddress.getLoopbackAddress())) {
+            // the stop latch is already open: a start that succeeded would return at once
+            CliException e = assertThrows(CliException.class, () -> DevServerCommand.serve(
+                    List.of("--state-dir", state.toString()), new PrintStream(OutputStream.nullOutputStream()),
+                    new CountDownLatch(0), false));
+            assertEquals(CliException.FAILURE, e.exitCode());
+            assertTrue(e.getMessage().contains("port " + kept + " on 127.0.0.1 is in use"), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" (--port N chooses another; the state directory keeps it)"),
+                    e.getMessage());
+        }
+        int chosen;
+        try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            chosen = free.getLocalPort();
+        }
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString(), "--port", "" + chosen)) {
+            assertEquals(chosen, URI.create(s.exports.get("INFISICAL_URL")).getPort());
+        }
+        try (RunningDevServer s = new RunningDevServer("--state-dir", state.toString())) {
+            assertEquals(chosen, URI.create(s.exports.get("INFISICAL_URL")).getPort(), "the explicit port is kept");
         }
     }
 
@@ -158,7 +137,7 @@ class DevServerCommandTest {
 
     @Test
     void theSelfHostedRateLimitsApplyByDefaultAndSaySo() throws Exception {
-        try (Running s = new Running()) {
+        try (RunningDevServer s = new RunningDevServer()) {
             assertTrue(s.lines.contains("# rate limits: 200 writes and 60 reads a minute per route and client address"
                     + " (Infisical's self-hosted default; past them 429 with retry-after;"
                     + " --rate-limit off lifts them)"), String.join("\n", s.lines));
@@ -172,7 +151,7 @@ class DevServerCommandTest {
 
     @Test
     void rateLimitsCanBeTightenedOrLifted() throws Exception {
-        try (Running s = new Running("--rate-limit", "5/1")) {
+        try (RunningDevServer s = new RunningDevServer("--rate-limit", "5/1")) {
             assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# rate limits: 5 writes and 1 reads a minute")),
                     s.lines::toString);
             assertEquals(200, list(s).statusCode());
@@ -180,7 +159,7 @@ class DevServerCommandTest {
             assertEquals(429, refused.statusCode(), refused.body());
             assertTrue(refused.headers().firstValue("retry-after").isPresent());
         }
-        try (Running s = new Running("--rate-limit", "off")) {
+        try (RunningDevServer s = new RunningDevServer("--rate-limit", "off")) {
             assertTrue(s.lines.stream().anyMatch(l -> l.startsWith("# rate limits: off")), s.lines::toString);
             HttpResponse<String> list = list(s);
             assertEquals(200, list.statusCode());
@@ -190,7 +169,7 @@ class DevServerCommandTest {
 
     @Test
     void the2024ProfileHasNoSigningKeyToExport() throws Exception {
-        try (Running s = new Running("--profile", "2024", "--rate-limit", "5/1")) {
+        try (RunningDevServer s = new RunningDevServer("--profile", "2024", "--rate-limit", "5/1")) {
             List<String> names = new ArrayList<>(NAMES);
             names.remove("KMS_SIGNING_KEY_ID");
             assertEquals(names, List.copyOf(s.exports.keySet()), String.join("\n", s.lines));
@@ -217,7 +196,7 @@ class DevServerCommandTest {
     }
 
     /** Lists the project's keys over plain HTTP, so no client retry hides a refusal. */
-    private static HttpResponse<String> list(Running s) throws Exception {
+    private static HttpResponse<String> list(RunningDevServer s) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI url = URI.create(s.exports.get("INFISICAL_URL"));
         ObjectMapper json = new ObjectMapper();

@@ -3,6 +3,7 @@ package io.github.infisicaljca.emulator;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -100,12 +101,19 @@ public final class KmsEmulator implements AutoCloseable {
             seed(ENCRYPTION_KEY, KeySpec.AES_256_GCM);
             seed(HMAC_KEY, KeySpec.HMAC_SHA_256);
         }
+        this.server = bind(b, saved);
         if (b.stateDirectory != null) {
             Path dir = b.stateDirectory;
+            int port = server.getAddress().getPort();
             Runnable save = () -> StateFile.save(dir, new StateFile.State(keys.orgId(), projectId, clientId, clientSecret,
-                    keys.all()));
+                    port, keys.all()));
             keys.onChange(save);
-            save.run();
+            try {
+                save.run();
+            } catch (RuntimeException e) {
+                server.stop(0);
+                throw e;
+            }
         }
         AtomicInteger threads = new AtomicInteger();
         // Direct hand-off to a large pool: injected latency must not queue requests behind each other.
@@ -114,13 +122,32 @@ public final class KmsEmulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 1024);
         server.createContext("/", front);
         server.setExecutor(executor);
         server.start();
         InetSocketAddress bound = server.getAddress();
         String host = bound.getAddress().getHostAddress();
         this.url = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort());
+    }
+
+    /**
+     * Listens on the builder's port, else on the one a saved state kept (so that the URL handed
+     * out before stays valid), else on a free one. A kept port that is taken is an error naming
+     * it rather than a silent move, which would break every configuration that holds the URL.
+     */
+    private static HttpServer bind(Builder b, StateFile.State saved) throws IOException {
+        boolean kept = b.port == null && saved != null && saved.port() != null;
+        int port = b.port != null ? b.port : kept ? saved.port() : 0;
+        try {
+            return HttpServer.create(new InetSocketAddress(b.bindAddress, port), 1024);
+        } catch (BindException e) {
+            if (!kept) {
+                throw e;
+            }
+            throw new UncheckedIOException("port " + port + " on " + b.bindAddress.getHostAddress() + " is in use; it is"
+                    + " the port kept in " + b.stateDirectory.resolve(StateFile.NAME) + " so that the URL handed out"
+                    + " before stays valid: free it, or choose another port, which is then kept instead", e);
+        }
     }
 
     /** Creates a seeded key, if the profile's server has keys of its kind (the 2024 one has only AES keys). */
@@ -294,7 +321,7 @@ public final class KmsEmulator implements AutoCloseable {
     /** Options; {@link #start()} validates them and starts the server. */
     public static final class Builder {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
-        private int port;
+        private Integer port;
         private ServerProfile profile = ServerProfile.CURRENT;
         private PayloadLimits limits = PayloadLimits.LEGACY_4096;
         private RateLimits rateLimits;
@@ -311,16 +338,20 @@ public final class KmsEmulator implements AutoCloseable {
         }
 
         /**
-         * Keeps the identity, project and keys (with their material) in this directory across
-         * restarts: read at start, rewritten after every change. For development only: the
-         * file holds private keys (it is made readable by its owner only).
+         * Keeps the identity, project, keys (with their material) and port in this directory
+         * across restarts: read at start, rewritten after every change. The port kept is used
+         * unless {@link #port(int)} names one, which is then kept instead. For development only:
+         * the file holds private keys (it is made readable by its owner only).
          */
         public Builder stateDirectory(Path directory) {
             this.stateDirectory = Objects.requireNonNull(directory);
             return this;
         }
 
-        /** 0 (the default) picks a free port. */
+        /**
+         * 0 picks a free port. Without this, the port kept in the {@link #stateDirectory state
+         * directory}, if any, else a free one.
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535");
@@ -398,7 +429,7 @@ public final class KmsEmulator implements AutoCloseable {
             try {
                 return new KmsEmulator(this);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the KMS emulator on port " + port, e);
+                throw new UncheckedIOException("cannot start the KMS emulator on port " + (port == null ? 0 : port), e);
             }
         }
     }

@@ -23,22 +23,26 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: infisical-kms-emulator [--port N] [--profile current|2024] [--rate-limit W/R|default|off]",
             "                              [--payload-limit 4096|1mib] [--state-dir DIR]",
-            "  --port N              0 (the default) picks a free port",
+            "  --port N              0 picks a free port; default: the one --state-dir kept, else a free one",
             "  --profile P           current (default) or 2024: the self-hosted 2024 server (AES keys only,",
             "                        validation failures 401, rate limits answered with a 500)",
             "  --rate-limit L        W/R: W writes and R reads a minute per route and client address;",
             "                        default: 200/60, Infisical's self-hosted default (and the default here);",
             "                        off: no limits",
             "  --payload-limit P     4096 (default: every binary field) or 1mib (a newer server's caps)",
-            "  --state-dir DIR       keep the identity, project and keys across restarts (holds private keys)");
+            "  --state-dir DIR       keep the identity, project, keys and port across restarts (holds private",
+            "                        keys); a --port given is kept instead");
 
     /** The command line, read. */
-    record Options(int port, ServerProfile profile, RateLimits rateLimits, PayloadLimits payloadLimits, Path stateDir,
+    record Options(Integer port, ServerProfile profile, RateLimits rateLimits, PayloadLimits payloadLimits, Path stateDir,
             boolean help) {
 
         KmsEmulator.Builder builder() {
-            KmsEmulator.Builder b = KmsEmulator.builder().port(port).profile(profile).rateLimits(rateLimits)
+            KmsEmulator.Builder b = KmsEmulator.builder().profile(profile).rateLimits(rateLimits)
                     .payloadLimits(payloadLimits);
+            if (port != null) {
+                b.port(port);
+            }
             return stateDir == null ? b : b.stateDirectory(stateDir);
         }
     }
@@ -88,7 +92,7 @@ public final class Main {
      * @throws IllegalArgumentException for an unknown option or a bad value, saying which
      */
     static Options parse(String[] args) {
-        int port = 0;
+        Integer port = null;
         ServerProfile profile = ServerProfile.CURRENT;
         RateLimits rateLimits = RateLimits.selfHostedDefault();
         PayloadLimits payload = PayloadLimits.LEGACY_4096;

@@ -30,8 +30,9 @@ import javax.crypto.spec.SecretKeySpec;
 final class StateFile {
     static final String NAME = "kms-emulator-state.json";
 
-    /** What survives a restart. */
-    record State(String orgId, String projectId, String clientId, String clientSecret, List<EmulatedKey> keys) {
+    /** What survives a restart; {@code port} is null in a file written before ports were kept. */
+    record State(String orgId, String projectId, String clientId, String clientSecret, Integer port,
+            List<EmulatedKey> keys) {
     }
 
     private StateFile() {
@@ -55,8 +56,9 @@ final class StateFile {
                         k.path("disabled").asBoolean(), Instant.parse(k.path("createdAt").asText()),
                         Instant.parse(k.path("updatedAt").asText()), k.path("version").asInt(1), spec, material(spec, k)));
             }
+            Integer port = root.path("port").canConvertToInt() ? root.path("port").asInt() : null;
             return new State(root.path("orgId").asText(), root.path("projectId").asText(), root.path("clientId").asText(),
-                    root.path("clientSecret").asText(), keys);
+                    root.path("clientSecret").asText(), port, keys);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the emulator state " + file + ": " + e.getMessage(), e);
         }
@@ -65,7 +67,7 @@ final class StateFile {
     static void save(Path dir, State state) {
         ObjectNode root = HttpFront.JSON.createObjectNode().put("version", 1).put("orgId", state.orgId())
                 .put("projectId", state.projectId()).put("clientId", state.clientId())
-                .put("clientSecret", state.clientSecret());
+                .put("clientSecret", state.clientSecret()).put("port", state.port());
         ArrayNode keys = root.putArray("keys");
         for (EmulatedKey k : state.keys()) {
             ObjectNode n = keys.addObject().put("id", k.id()).put("projectId", k.projectId()).put("name", k.name())

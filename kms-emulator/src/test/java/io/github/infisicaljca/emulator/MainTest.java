@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The standalone process's command line, read without starting a process. */
 class MainTest {
     @Test
     void theDefaultsAreTheCurrentServerWithTheSelfHostedRateLimits() {
         Main.Options o = Main.parse(new String[0]);
-        assertEquals(new Main.Options(0, ServerProfile.CURRENT, RateLimits.selfHostedDefault(), PayloadLimits.LEGACY_4096,
+        assertEquals(new Main.Options(null, ServerProfile.CURRENT, RateLimits.selfHostedDefault(), PayloadLimits.LEGACY_4096,
                 null, false), o);
     }
 
@@ -58,6 +59,17 @@ class MainTest {
             assertFalse(exports.contains("export KMS_SIGNING_KEY_ID"), exports);
             assertTrue(exports.contains("# no KMS_SIGNING_KEY_ID: the 2024 profile has no signing keys"), exports);
             assertTrue(exports.contains("export KMS_ENCRYPTION_KEY_ID=" + old.encryptionKeyId()), exports);
+        }
+    }
+
+    @Test
+    void withoutPortTheStateDirectorysPortIsUsed(@TempDir Path dir) {
+        int port;
+        try (KmsEmulator first = Main.parse(new String[] {"--state-dir", dir.toString()}).builder().start()) {
+            port = first.port();
+        }
+        try (KmsEmulator second = Main.parse(new String[] {"--state-dir", dir.toString()}).builder().start()) {
+            assertEquals(port, second.port());
         }
     }
 

@@ -4,9 +4,15 @@ import static io.github.infisicaljca.emulator.ApiClient.b64;
 import static io.github.infisicaljca.emulator.ApiClient.obj;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -14,7 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A development server keeps its identity, project and keys across restarts. */
+/** A development server keeps its identity, project, keys and port across restarts. */
 class StateDirectoryTest {
     @Test
     void keysCredentialsAndMaterialSurviveARestart(@TempDir Path dir) throws Exception {
@@ -79,6 +85,43 @@ class StateDirectoryTest {
             assertEquals(id, second.encryptionKeyId());
             assertEquals(1, new ApiClient(second).login(second).get("/api/v1/kms/keys?projectId=" + second.projectId())
                     .body().path("totalCount").asInt());
+        }
+    }
+
+    @Test
+    void aRestartListensOnTheSamePortSoTheUrlStaysValid(@TempDir Path dir) throws Exception {
+        int port;
+        try (KmsEmulator first = KmsEmulator.builder().stateDirectory(dir).start()) {
+            port = first.port();
+        }
+        try (KmsEmulator second = KmsEmulator.builder().stateDirectory(dir).start()) {
+            assertEquals(port, second.port());
+            assertEquals(200, new ApiClient(second).login(second)
+                    .get("/api/v1/kms/keys?projectId=" + second.projectId()).status());
+        }
+    }
+
+    @Test
+    void aKeptPortInUseFailsNamingItAndAnExplicitPortWinsAndIsKept(@TempDir Path dir) throws Exception {
+        int kept;
+        try (KmsEmulator first = KmsEmulator.builder().stateDirectory(dir).start()) {
+            kept = first.port();
+        }
+        int moved;
+        try (ServerSocket squatter = new ServerSocket(kept, 50, InetAddress.getLoopbackAddress())) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> KmsEmulator.builder().stateDirectory(dir).start());
+            assertInstanceOf(BindException.class, e.getCause());
+            assertTrue(e.getMessage().startsWith("port " + kept + " on 127.0.0.1 is in use; it is the port kept in "
+                    + dir.resolve(StateFile.NAME) + " so that the URL handed out before stays valid: free it, or choose"
+                    + " another port, which is then kept instead"), e.getMessage());
+            try (KmsEmulator elsewhere = KmsEmulator.builder().stateDirectory(dir).port(0).start()) {
+                moved = elsewhere.port();
+                assertNotEquals(kept, moved);
+            }
+        }
+        try (KmsEmulator again = KmsEmulator.builder().stateDirectory(dir).start()) {
+            assertEquals(moved, again.port(), "the explicit port is the one kept now");
         }
     }
 }
