@@ -11,11 +11,22 @@ import java.util.Objects;
  *
  * <p>With the cache, one data key (and its one wrap call) serves up to {@code maxMessages}
  * messages within {@code maxAge}; every message still derives its own key from a random
- * 128-bit salt, so reuse does not weaken the messages. Decryption then remembers unwrapped
- * data keys for the same age. The cache trades the "one key per message" isolation for speed:
- * keep it off unless you need it.
+ * 128-bit salt, so reuse does not weaken the messages. Decryption then remembers each data
+ * key it unwrapped, under the KMS key that unwrapped it, for the same number of messages and
+ * the same age, whichever ends first. The age is at most {@link #MAX_CACHE_AGE}.
+ *
+ * <p>A cache hit skips the KMS call and so the server's checks on it: a key disabled or a
+ * permission revoked stops cached data keys only when their entries expire, at most
+ * {@code maxAge} later. The cache trades the "one key per message" isolation and immediate
+ * revocation for speed: keep it off unless you need it.
  */
 public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
+    /**
+     * The longest a cached data key may live: it bounds how long a disabled key or a revoked
+     * permission goes unnoticed, and costs a busy process one KMS call per data key an hour.
+     */
+    public static final Duration MAX_CACHE_AGE = Duration.ofHours(1);
+
     /** 64 KiB segments, no cache. */
     public static final EnvelopeParameterSpec DEFAULT = builder().build();
 
@@ -38,7 +49,7 @@ public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
         return segmentSize;
     }
 
-    /** Messages one cached data key may serve; 1 means no cache. */
+    /** Messages one cached data key may serve (encrypting, and again decrypting); 1 means no cache. */
     public int cacheMaxMessages() {
         return cacheMaxMessages;
     }
@@ -71,7 +82,10 @@ public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
             return this;
         }
 
-        /** Reuses a data key for up to {@code maxMessages} messages and {@code maxAge}. */
+        /**
+         * Reuses a data key for up to {@code maxMessages} messages and {@code maxAge} (at most
+         * {@link #MAX_CACHE_AGE}), on encryption and on decryption.
+         */
         public Builder dataKeyCache(int maxMessages, Duration maxAge) {
             this.cacheMaxMessages = maxMessages;
             this.cacheMaxAge = Objects.requireNonNull(maxAge, "maxAge");
@@ -88,6 +102,11 @@ public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
             }
             if (cacheMaxMessages > 1 && (cacheMaxAge.isNegative() || cacheMaxAge.isZero())) {
                 throw new IllegalArgumentException("a data-key cache needs a positive maximum age");
+            }
+            if (cacheMaxMessages > 1 && cacheMaxAge.compareTo(MAX_CACHE_AGE) > 0) {
+                throw new IllegalArgumentException("a cached data key lives at most " + MAX_CACHE_AGE + ", not "
+                        + cacheMaxAge + ": a hit skips the KMS, so a disabled key or revoked permission is noticed "
+                        + "only when the entry expires");
             }
             return new EnvelopeParameterSpec(this);
         }

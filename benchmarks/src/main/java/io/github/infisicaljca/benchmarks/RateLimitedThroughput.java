@@ -23,8 +23,10 @@ import javax.crypto.Cipher;
  * under a self-hosted Infisical's default rate limit (each write route, decrypt among them,
  * takes 200 requests a minute from one address), with the data-key cache and without. Without
  * it every message costs one KMS decrypt call (the unwrap of its own data key), so the limit
- * is the throughput; with it a thread unwraps a data key once and decrypts every message
- * sealed under it locally.
+ * is the throughput; with it a thread unwraps a data key once per {@code maxMessages} (1,000)
+ * decryptions and decrypts the messages sealed under it locally: the threads decrypt the
+ * same 1,000 messages over and over, so the cached side is bounded by the budget times 1,000
+ * when the CPU is faster than that.
  *
  * <p>Each side gets a fresh emulator. The set-up runs with no limits: the logins, the key
  * handles and the pre-encryption are not what is measured (and the uncached side's 1,000 wraps

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProviderContractTest {
     private static final String HANDLES = "io.github.infisicaljca.InfisicalPrivateKey|io.github.infisicaljca.InfisicalPublicKey";
-    private static final String SECRET_HANDLES = "io.github.infisicaljca.InfisicalSecretKey";
+    /** Cipher and Mac take every handle, to refuse one of the wrong usage by name. */
+    private static final String ALL_HANDLES = "io.github.infisicaljca.InfisicalSecretKey|" + HANDLES;
     /** docs: contract.md, "Services of the provider": type -> name -> aliases. */
     private static final Map<String, Map<String, List<String>>> CONTRACT = contractTable();
 
@@ -181,10 +182,13 @@ class ProviderContractTest {
                     break;
                 case "Cipher":
                 case "Mac":
-                    assertEquals(Map.of("SupportedKeyClasses", SECRET_HANDLES), Map.copyOf(e.attributes()));
-                    assertEquals(Set.of(InfisicalSecretKey.class), loadClasses(e));
+                    assertEquals(Map.of("SupportedKeyClasses", ALL_HANDLES), Map.copyOf(e.attributes()));
+                    assertEquals(Set.of(InfisicalSecretKey.class, InfisicalPrivateKey.class, InfisicalPublicKey.class),
+                            loadClasses(e));
                     assertTrue(e.service().supportsParameter(keys.aes()));
                     assertTrue(e.service().supportsParameter(keys.hmac()));
+                    assertTrue(e.service().supportsParameter(keys.rsa()), "a signing handle, to refuse it by name");
+                    assertTrue(e.service().supportsParameter(keys.rsa().publicKey()));
                     assertFalse(e.service().supportsParameter(plainAes), "AES/GCM with an ordinary key never lands here");
                     break;
                 case "KeyStore":

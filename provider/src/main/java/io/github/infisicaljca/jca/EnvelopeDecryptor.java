@@ -132,8 +132,8 @@ final class EnvelopeDecryptor {
             throw new AEADBadTagException("this INFISICAL-ENVELOPE message was made with KMS key " + h.keyId()
                     + ", not " + key.keyId() + " (" + key.keyName() + ")");
         }
-        byte[] dataKey = spec.cacheEnabled()
-                ? key.binding().dataKeys().unwrapped(h.wrappedKey(), spec.cacheMaxAge().toNanos()) : null;
+        byte[] dataKey = spec.cacheEnabled() ? key.binding().dataKeys().unwrapped(key.keyId(), h.wrappedKey(),
+                spec.cacheMaxMessages(), spec.cacheMaxAge().toNanos()) : null;
         if (dataKey == null) {
             try {
                 dataKey = key.binding().operations().decrypt(key.keyId(), h.wrappedKey());
@@ -147,7 +147,7 @@ final class EnvelopeDecryptor {
                 throw new AEADBadTagException("the unwrapped data key has " + dataKey.length + " bytes, not 32");
             }
             if (spec.cacheEnabled()) {
-                key.binding().dataKeys().putUnwrapped(h.wrappedKey(), dataKey);
+                key.binding().dataKeys().putUnwrapped(key.keyId(), h.wrappedKey(), dataKey);
             }
         }
         segments = new SegmentCipher(EnvelopeFormat.messageKey(dataKey, h.salt()), h.noncePrefix(),

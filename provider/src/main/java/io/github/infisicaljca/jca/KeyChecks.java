@@ -1,5 +1,6 @@
 package io.github.infisicaljca.jca;
 
+import io.github.infisicaljca.InfisicalKey;
 import io.github.infisicaljca.kms.KeyUsage;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -9,17 +10,23 @@ final class KeyChecks {
     private KeyChecks() {
     }
 
+    /**
+     * The handle, if it is one of {@code usage}. Every Infisical handle reaches the engines (the
+     * services declare them all), so a handle of another usage is refused here by name, not by
+     * the JCA's "No installed provider supports this key".
+     */
     static SecretKeyHandle secretHandle(String engine, Key key, KeyUsage usage) throws InvalidKeyException {
-        if (!(key instanceof SecretKeyHandle)) {
-            throw new InvalidKeyException(engine + " needs an Infisical secret-key handle (from the INFISICAL KeyStore), not "
-                    + (key == null ? "null" : key.getClass().getName()));
+        if (key instanceof InfisicalKey) {
+            InfisicalKey h = (InfisicalKey) key;
+            if (h instanceof SecretKeyHandle && h.keyUsage() == usage) {
+                return (SecretKeyHandle) h;
+            }
+            throw new InvalidKeyException("key " + h.keyName() + " (" + h.keyId() + ") is " + article(h.keyUsage())
+                    + " key" + (h.kmsAlgorithm() == null ? "" : " (" + h.kmsAlgorithm() + ")") + "; " + engine + " needs "
+                    + article(usage) + " key");
         }
-        SecretKeyHandle h = (SecretKeyHandle) key;
-        if (h.keyUsage() != usage) {
-            throw new InvalidKeyException(engine + " needs " + article(usage) + " key; key " + h.keyId() + " ("
-                    + h.keyName() + ") is " + article(h.keyUsage()) + " key");
-        }
-        return h;
+        throw new InvalidKeyException(engine + " needs an Infisical secret-key handle (from the INFISICAL KeyStore) of "
+                + article(usage) + " key, not " + (key == null ? "null" : key.getClass().getName()));
     }
 
     private static String article(KeyUsage usage) {

@@ -25,13 +25,18 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KmsBinding {
     private final KmsOperations operations;
     private final InfisicalConfig config;
-    private final DataKeyCache dataKeys = new DataKeyCache();
+    private final DataKeyCache dataKeys;
     private final Map<String, PublicKey> publicKeys = new ConcurrentHashMap<>();
     private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
 
     public KmsBinding(KmsOperations operations, InfisicalConfig config) {
+        this(operations, config, new DataKeyCache());
+    }
+
+    KmsBinding(KmsOperations operations, InfisicalConfig config, DataKeyCache dataKeys) {
         this.operations = operations;
         this.config = config;
+        this.dataKeys = dataKeys;
     }
 
     public KmsOperations operations() {

@@ -17,6 +17,8 @@ public final class ProviderServices {
     private static final String HANDLE_CLASSES = "io.github.infisicaljca.InfisicalPrivateKey"
             + "|io.github.infisicaljca.InfisicalPublicKey";
 
+    private static final String ALL_HANDLES = "io.github.infisicaljca.InfisicalSecretKey|" + HANDLE_CLASSES;
+
     private ProviderServices() {
     }
 
@@ -28,12 +30,14 @@ public final class ProviderServices {
             services.add(new SpiService(provider, "Signature", s.jcaName, KmsSignatureSpi.class, s.aliases(), attributes,
                     () -> new KmsSignatureSpi(s)));
         }
-        Map<String, String> secretHandles = Map.of("SupportedKeyClasses", "io.github.infisicaljca.InfisicalSecretKey");
+        // Every handle, not only secret ones: a handle of the wrong usage then reaches the engine,
+        // which names the problem, instead of the JCA's "No installed provider supports this key".
+        Map<String, String> anyHandle = Map.of("SupportedKeyClasses", ALL_HANDLES);
         services.add(new SpiService(provider, "Cipher", "INFISICAL-AES", KmsAesCipherSpi.class, List.of("INFISICAL"),
-                secretHandles, KmsAesCipherSpi::new));
+                anyHandle, KmsAesCipherSpi::new));
         services.add(new SpiService(provider, "Cipher", "INFISICAL-ENVELOPE", EnvelopeCipherSpi.class, List.of(),
-                secretHandles, EnvelopeCipherSpi::new));
-        services.add(new SpiService(provider, "Mac", "INFISICAL-HMAC", KmsMacSpi.class, List.of(), secretHandles,
+                anyHandle, EnvelopeCipherSpi::new));
+        services.add(new SpiService(provider, "Mac", "INFISICAL-HMAC", KmsMacSpi.class, List.of(), anyHandle,
                 KmsMacSpi::new));
         services.add(new SpiService(provider, "KeyStore", "INFISICAL", InfisicalKeyStoreSpi.class, List.of(), Map.of(),
                 () -> new InfisicalKeyStoreSpi(binding)));

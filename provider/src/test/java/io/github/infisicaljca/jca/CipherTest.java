@@ -250,7 +250,7 @@ class CipherTest {
         f.kms.clearRequests();
         for (int mode : new int[] {Cipher.ENCRYPT_MODE, Cipher.DECRYPT_MODE, Cipher.WRAP_MODE, Cipher.UNWRAP_MODE}) {
             String m = assertThrows(InvalidKeyException.class, () -> c.init(mode, signing)).getMessage();
-            assertTrue(m.contains("secret-key handle") && m.contains("RsaPrivateKeyHandle"), m);
+            assertTrue(m.contains("is a sign-verify key (RSA_4096)") && m.contains(KmsEmulator.SIGNING_KEY), m);
             m = assertThrows(InvalidKeyException.class, () -> c.init(mode, hmac)).getMessage();
             assertTrue(m.contains("encrypt-decrypt") && m.contains("generate-verify-mac")
                     && m.contains(KmsEmulator.HMAC_KEY), m);

@@ -145,15 +145,22 @@ class EnvelopeInteropTest {
 
     /** A writer from the doc's "Layout", with its own random data key, salt and prefix. */
     static byte[] write(String kmsKeyId, int segmentSize, byte[] data, byte[] userAad) throws Exception {
-        SecureRandom rnd = new SecureRandom();
         byte[] dataKey = new byte[32];
+        new SecureRandom().nextBytes(dataKey);
+        return write(UUID.fromString(kmsKeyId), dataKey, kms.encrypt(kmsKeyId, dataKey), segmentSize, data, userAad);
+    }
+
+    /**
+     * The same writer with a given data key and wrapped form, which need not belong together
+     * nor to the key {@code id} the header names (a forger's message).
+     */
+    static byte[] write(UUID id, byte[] dataKey, byte[] wrapped, int segmentSize, byte[] data, byte[] userAad)
+            throws Exception {
+        SecureRandom rnd = new SecureRandom();
         byte[] salt = new byte[16];
         byte[] prefix = new byte[7];
-        rnd.nextBytes(dataKey);
         rnd.nextBytes(salt);
         rnd.nextBytes(prefix);
-        byte[] wrapped = kms.encrypt(kmsKeyId, dataKey);
-        UUID id = UUID.fromString(kmsKeyId);
         ByteBuffer hb = ByteBuffer.allocate(24 + wrapped.length + 23);
         hb.put("INFE".getBytes(StandardCharsets.US_ASCII)).put((byte) 1)
                 .put((byte) Integer.numberOfTrailingZeros(segmentSize)).putLong(id.getMostSignificantBits())

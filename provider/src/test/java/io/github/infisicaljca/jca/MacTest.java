@@ -173,7 +173,7 @@ class MacTest {
         assertTrue(m.contains("generate-verify-mac") && m.contains("encrypt-decrypt")
                 && m.contains(KmsEmulator.ENCRYPTION_KEY), m);
         m = assertThrows(InvalidKeyException.class, () -> ours.init(signing)).getMessage();
-        assertTrue(m.contains("secret-key handle"), m);
+        assertTrue(m.contains("is a sign-verify key") && m.contains("needs a generate-verify-mac key"), m);
         m = assertThrows(InvalidKeyException.class,
                 () -> ours.init(new SecretKeySpec(RAW.get("HMAC_SHA_256"), "HmacSHA256"))).getMessage();
         assertTrue(m.contains("Infisical secret-key handle") && m.contains("SecretKeySpec"), m);

@@ -164,7 +164,7 @@ class BadInputTableTest {
                 () -> javax.crypto.Cipher.getInstance("INFISICAL-AES/NONE/PKCS5Padding", f.provider),
                 "has no padding", "PKCS5Padding"),
             row("INFISICAL-AES init with a signing handle", InvalidKeyException.class,
-                () -> cipher("INFISICAL-AES", ENCRYPT_MODE, f.rsa), "secret-key handle", "RsaPrivateKeyHandle"),
+                () -> cipher("INFISICAL-AES", ENCRYPT_MODE, f.rsa), "is a sign-verify key", "needs an encrypt-decrypt key"),
             row("INFISICAL-AES init with a SecretKeySpec", InvalidKeyException.class,
                 () -> cipher("INFISICAL-AES", ENCRYPT_MODE, new SecretKeySpec(new byte[32], "AES")),
                 "secret-key handle", "SecretKeySpec"),
