@@ -2,6 +2,8 @@ package io.github.infisicaljca.audit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infisicaljca.kms.SigningAlgorithm;
@@ -87,6 +89,21 @@ class SignatureEncodingTest {
             // The point: a lenient decoder reads the first two as the very same signature.
             assertArrayEquals(bytes, Base64.getDecoder().decode(variants(sig).get("without padding")));
             assertArrayEquals(bytes, Base64.getDecoder().decode(variants(sig).get("non-zero unused bits")));
+        }
+    }
+
+    @Test
+    void theCanonicalEncodingOfAnyLengthIsAcceptedAndNothingElse() {
+        for (int n = 1; n <= 7; n++) {
+            byte[] bytes = new byte[n];
+            java.util.Arrays.fill(bytes, (byte) (0xA5 + n));
+            String canonical = Base64.getEncoder().encodeToString(bytes);
+            assertArrayEquals(bytes, StrictBase64.decode(canonical), canonical);
+        }
+        for (String bad : new String[] {"", "Q===", "QQ=", "QQ=A", "QQ==QQ==", "=QQQ", "QUI", "QUJ=", "QUI=\n",
+            "QU\u00e9=", "QUI\u0000"}) {
+            assertNull(StrictBase64.decode(bad), bad);
+            assertNotNull(StrictBase64.problem(bad), bad);
         }
     }
 }
