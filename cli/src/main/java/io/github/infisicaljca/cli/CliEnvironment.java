@@ -137,8 +137,8 @@ final class CliEnvironment {
             throw CliException.failure(SIGNING_KEY_ID + ": " + e.getMessage(), e);
         }
         if (!(key instanceof InfisicalPrivateKey)) {
-            throw CliException.usage(SIGNING_KEY_ID + " " + keyId + " is not a sign-verify key (it is a "
-                    + key.kmsAlgorithm() + " key)");
+            throw CliException.usage(SIGNING_KEY_ID + " " + keyId + " is not a sign-verify key (it is "
+                    + Wording.a(key.kmsAlgorithm()) + " key)");
         }
         return KmsEventSigner.of(provider, (InfisicalPrivateKey) key, algorithm(key));
     }

@@ -72,7 +72,7 @@ final class DoctorCommand {
             for (String problem : e.problems()) {
                 report.detail("problem: " + problem);
             }
-            report.failed(e.problems().size() + " configuration problem(s)", new Diagnosis(
+            report.failed(Wording.count(e.problems().size(), "configuration problem"), new Diagnosis(
                     "the configuration is incomplete or has a typo (for example INFISICAL_URL not set)",
                     "set the variables named above (see './infisical-jca --help' and README.md, Configuration);"
                     + " './infisical-jca dev-server' prints a working set for a local emulator"));
@@ -122,7 +122,7 @@ final class DoctorCommand {
         try {
             if (config.projectId().isPresent()) {
                 listed.addAll(client.listKeys(config.projectId().get()));
-                report.ok("logged in; project " + config.projectId().get() + " lists " + listed.size() + " key(s)");
+                report.ok("logged in; project " + config.projectId().get() + " lists " + Wording.count(listed.size(), "key"));
             } else if (!keys.isEmpty()) {
                 listed.add(client.getKey(keys.get(0).keyId()));
                 report.ok("logged in; read key " + keys.get(0).keyId());
@@ -159,8 +159,8 @@ final class DoctorCommand {
                     report.failed(what, new Diagnosis("the key is disabled in Infisical",
                             "enable it in the project's KMS settings, or point " + k.variable() + " at another key"));
                 } else if (key.keyUsage() != k.usage()) {
-                    report.failed(what, new Diagnosis(k.variable() + " needs a " + k.usage().wireName() + " key",
-                            "point " + k.variable() + " at a " + k.usage().wireName() + " key of the project"));
+                    report.failed(what, new Diagnosis(k.variable() + " needs " + Wording.a(k.usage().wireName()) + " key",
+                            "point " + k.variable() + " at " + Wording.a(k.usage().wireName()) + " key of the project"));
                 } else {
                     report.ok(what);
                     usable.add(k);
@@ -280,7 +280,7 @@ final class DoctorCommand {
             report.ok("no route announced a rate limit (x-ratelimit-* headers): none applies, or a proxy strips them");
             return;
         }
-        report.ok(limited + " of " + budgets.size() + " route(s) limited; each call spends one request of its"
+        report.ok(limited + " of " + Wording.count(budgets.size(), "route") + " limited; each call spends one request of its"
                 + " route's budget (see README.md, Rate limits)");
         budgets.stream().filter(b -> b.limited() && b.remaining() >= 0 && b.remaining() * 10 < b.limit())
                 .forEach(b -> report.detail("note: " + b.route() + " has less than a tenth of its budget left"));

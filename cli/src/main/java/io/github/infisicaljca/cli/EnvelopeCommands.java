@@ -38,8 +38,8 @@ final class EnvelopeCommands {
         KeyAccess access = KeyAccess.of(env);
         InfisicalKey key = access.key(a.get("key"));
         if (!(key instanceof InfisicalSecretKey) || key.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
-            throw CliException.usage("key " + key.keyName() + " (" + key.keyId() + ") is a "
-                    + key.keyUsage().wireName() + " key (" + key.kmsAlgorithm() + "), it cannot " + command
+            throw CliException.usage("key " + key.keyName() + " (" + key.keyId() + ") is "
+                    + Wording.a(key.keyUsage().wireName()) + " key (" + key.kmsAlgorithm() + "), it cannot " + command
                     + ": use an encrypt-decrypt key");
         }
         if (key.metadata().disabled()) {

@@ -60,13 +60,16 @@ public final class Main {
         try {
             return dispatch(args, env, in, out, err);
         } catch (CliException e) {
-            err.println("infisical-jca: " + e.getMessage());
+            err.println("infisical-jca: " + TerminalText.safe(e.getMessage()));
+            if (e.help() != null) {
+                err.print(e.help());
+            }
             if (e.exitCode() == CliException.USAGE && e.getMessage().startsWith("unknown command")) {
                 err.println(HINT);
             }
             return e.exitCode();
         } catch (IOException e) {
-            err.println("infisical-jca: I/O error: " + e);
+            err.println("infisical-jca: I/O error: " + TerminalText.safe(e.toString()));
             return CliException.FAILURE;
         } finally {
             out.flush();

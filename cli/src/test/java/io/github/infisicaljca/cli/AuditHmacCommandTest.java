@@ -122,9 +122,23 @@ class AuditHmacCommandTest {
         CliRun r = CliRun.run(ENV, input, "audit", "seal");
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.err().contains("line 2: "), r::toString);
-        assertTrue(r.err().contains("the 1 events before it were written"), r::toString);
+        assertTrue(r.err().contains("; the 1 event before it was written, nothing after"), r::toString);
         assertEquals(1, r.outLines().size(), r::toString);
         assertTrue(r.outLines().get(0).contains("\"principalId\":\"user-1\""));
+    }
+
+    @Test
+    void oneEventIsCountedInTheSingular() {
+        CliRun sealed = seal(ENV, events(1));
+        assertEquals("audit seal: 1 event sealed with HMAC-SHA256\n", sealed.err(), sealed::toString);
+        CliRun verified = CliRun.run(ENV, sealed.out(), "audit", "verify");
+        assertEquals("1 event, 0 failed\n", verified.err(), verified::toString);
+        CliRun none = CliRun.run(ENV, "\n", "audit", "verify");
+        assertEquals("0 events, 0 failed\n", none.err(), none::toString);
+
+        String twoThenBad = events(2) + "{\"timestamp\":\"t\"}\n";
+        CliRun stopped = CliRun.run(ENV, twoThenBad, "audit", "seal");
+        assertTrue(stopped.err().contains("; the 2 events before it were written, nothing after"), stopped::toString);
     }
 
     @Test

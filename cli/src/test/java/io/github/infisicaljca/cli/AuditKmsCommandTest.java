@@ -134,6 +134,6 @@ class AuditKmsCommandTest {
 
         CliRun notSigning = CliRun.run(kmsEnv(kms.encryptionKeyId()), AuditHmacCommandTest.events(1), "audit", "seal");
         assertEquals(2, notSigning.exit(), notSigning::toString);
-        assertTrue(notSigning.err().contains("not a sign-verify key"), notSigning::toString);
+        assertTrue(notSigning.err().contains("is not a sign-verify key (it is an aes-256-gcm key)"), notSigning::toString);
     }
 }
