@@ -59,7 +59,7 @@ final class EnvelopeCommands {
             throw CliException.failure("decryption failed: the ciphertext is not authentic (tampered, truncated, "
                     + "or not made with key " + key.keyName() + "): " + e.getMessage(), e);
         } catch (InvalidKeyException e) {
-            throw CliException.usage("key " + key.keyName() + " cannot " + command + ": " + e.getMessage());
+            throw KeyAccess.refused("key " + key.keyName() + " cannot " + command + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw CliException.failure(command + "ion failed: " + e.getMessage(), e);
         }

@@ -94,8 +94,8 @@ final class KeyCommands {
             stream(in, s);
             signature = s.sign();
         } catch (InvalidKeyException e) {
-            throw CliException.usage("key " + key.keyName() + " cannot sign with " + alg.wireName() + ": "
-                    + e.getMessage());
+            throw KeyAccess.refused("key " + key.keyName() + " cannot sign with " + alg.wireName() + ": "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw CliException.failure("signing failed: " + e.getMessage(), e);
         }
@@ -125,7 +125,7 @@ final class KeyCommands {
         try {
             signature = Files.readAllBytes(sigFile);
         } catch (NoSuchFileException e) {
-            throw CliException.failure("--signature " + sigFile + ": no such file");
+            throw CliException.usage("--signature " + sigFile + ": no such file");
         }
         if (a.flag("base64")) {
             try {
@@ -149,8 +149,8 @@ final class KeyCommands {
                 return CliException.FAILURE;
             }
         } catch (InvalidKeyException e) {
-            throw CliException.usage("key " + key.keyName() + " cannot verify " + alg.wireName() + ": "
-                    + e.getMessage());
+            throw KeyAccess.refused("key " + key.keyName() + " cannot verify " + alg.wireName() + ": "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw CliException.failure("verification failed: " + e.getMessage(), e);
         }

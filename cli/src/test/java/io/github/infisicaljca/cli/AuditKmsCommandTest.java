@@ -27,6 +27,11 @@ class AuditKmsCommandTest {
     }
 
     static Map<String, String> kmsEnv(String keyId) {
+        return kmsEnv(kms, keyId);
+    }
+
+    /** The variables that make audit seal sign with {@code keyId} of {@code kms}. */
+    static Map<String, String> kmsEnv(KmsEmulator kms, String keyId) {
         Map<String, String> env = new HashMap<>();
         env.put("INFISICAL_URL", kms.url().toString());
         env.put("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", kms.clientId());
