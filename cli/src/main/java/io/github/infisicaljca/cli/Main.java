@@ -54,6 +54,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        TerminalLogging.install(System.err);
         System.exit(run(args, System.getenv(), System.in, System.out, System.err));
     }
 
