@@ -11,6 +11,8 @@ import io.github.infisicaljca.audit.EventSignature;
 import io.github.infisicaljca.audit.FallbackPolicy;
 import io.github.infisicaljca.audit.HmacEventSigner;
 import io.github.infisicaljca.audit.KmsEventSigner;
+import io.github.infisicaljca.audit.config.HmacSecretRules;
+import io.github.infisicaljca.audit.config.SecurityConfig;
 import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.security.KeyException;
 import java.security.interfaces.ECKey;
@@ -50,11 +52,11 @@ final class CliEnvironment {
 
     /** For {@code audit seal}: the KMS (policy KMS_ONLY) when configured, else HMAC (HMAC_WHEN_KMS_DISABLED). */
     AuditCrypto sealer() throws CliException {
+        HmacEventSigner hmac = hmac(); // checked even when the KMS signs: a set variable is never silently bad
         KmsEventSigner kms = kms();
         if (kms != null) {
             return AuditCrypto.builder().kms(kms).policy(FallbackPolicy.KMS_ONLY).build();
         }
-        HmacEventSigner hmac = hmac();
         if (hmac == null) {
             throw CliException.usage(NO_KEY);
         }
@@ -162,9 +164,22 @@ final class CliEnvironment {
         return alg;
     }
 
-    private HmacEventSigner hmac() {
+    /**
+     * The HMAC signer; {@code null} when {@code AUDIT_CRYPTO_SECRET} is unset. The audit
+     * configuration's rules for the secret apply, with production's length: this command cannot
+     * tell a test run from the real thing, and a sealed log outlives the run.
+     */
+    private HmacEventSigner hmac() throws CliException {
         String secret = env.get(AUDIT_SECRET);
-        return secret == null || secret.isBlank() ? null : HmacEventSigner.of(Secret.of(secret));
+        if (secret == null || secret.isBlank()) {
+            return null;
+        }
+        String problem = HmacSecretRules.problem(AUDIT_SECRET, secret, SecurityConfig.MIN_PRODUCTION_SECRET_LENGTH)
+                .orElse(null);
+        if (problem != null) {
+            throw CliException.usage(problem);
+        }
+        return HmacEventSigner.of(Secret.of(secret));
     }
 
     /** A trimmed value; {@code null} when unset or blank. */

@@ -128,6 +128,17 @@ class AuditKmsCommandTest {
     }
 
     @Test
+    void aPlaceholderSecretIsRefusedAlsoWhenTheKmsSigns() {
+        Map<String, String> env = kmsEnv(kms.signingKeyId());
+        env.put("AUDIT_CRYPTO_SECRET", "changeme");
+        for (String sub : new String[] {"seal", "verify"}) {
+            CliRun r = CliRun.run(env, AuditHmacCommandTest.events(1), "audit", sub);
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().contains("AUDIT_CRYPTO_SECRET looks like a placeholder"), r::toString);
+        }
+    }
+
+    @Test
     void badCredentialsOrKeysFailWithoutShowingSecrets() {
         Map<String, String> env = kmsEnv(kms.signingKeyId());
         env.put("INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "wrong-client-secret-value");
