@@ -92,7 +92,8 @@ final class DoctorCommand {
         try (KmsClient client = KmsClient.create(config)) {
             List<KmsKey> listed = new ArrayList<>();
             if (authenticate(config, client, keys, listed)) {
-                List<Configured> usable = access(client, keys, listed);
+                String noSigning = config.projectId().map(p -> NoSigningKeys.finding(p, listed)).orElse(null);
+                List<Configured> usable = access(client, keys, listed, noSigning);
                 operations(new InfisicalProvider(client), client, usable);
                 latency(config, client, usable);
             }
@@ -140,7 +141,8 @@ final class DoctorCommand {
         }
     }
 
-    private List<Configured> access(KmsClient client, List<Configured> keys, List<KmsKey> listed) {
+    /** @param noSigning why the server cannot have the signing key ({@link NoSigningKeys}); {@code null} when it can */
+    private List<Configured> access(KmsClient client, List<Configured> keys, List<KmsKey> listed, String noSigning) {
         report.step(6, "Key access");
         List<Configured> usable = new ArrayList<>();
         if (keys.isEmpty()) {
@@ -158,6 +160,8 @@ final class DoctorCommand {
                 if (key.disabled()) {
                     report.failed(what, new Diagnosis("the key is disabled in Infisical",
                             "enable it in the project's KMS settings, or point " + k.variable() + " at another key"));
+                } else if (key.keyUsage() != k.usage() && signingImpossible(k, noSigning)) {
+                    report.failed(what, hmacInstead(noSigning));
                 } else if (key.keyUsage() != k.usage()) {
                     report.failed(what, new Diagnosis(k.variable() + " needs " + Wording.a(k.usage().wireName()) + " key",
                             "point " + k.variable() + " at " + Wording.a(k.usage().wireName()) + " key of the project"));
@@ -166,10 +170,23 @@ final class DoctorCommand {
                     usable.add(k);
                 }
             } catch (Exception e) {
-                report.failed(k.variable() + " " + k.keyId(), e);
+                report.failed(k.variable() + " " + k.keyId() + ": " + DoctorReport.oneLine(e),
+                        signingImpossible(k, noSigning) ? hmacInstead(noSigning) : DoctorReport.diagnose(e));
             }
         }
+        if (noSigning != null && keys.stream().noneMatch(k -> k.usage() == KeyUsage.SIGN_VERIFY)) {
+            report.detail("note: " + noSigning + ": audit seal signs with HMAC-SHA256 keyed by "
+                    + CliEnvironment.AUDIT_SECRET);
+        }
         return usable;
+    }
+
+    private static boolean signingImpossible(Configured k, String noSigning) {
+        return noSigning != null && k.usage() == KeyUsage.SIGN_VERIFY;
+    }
+
+    private static Diagnosis hmacInstead(String noSigning) {
+        return new Diagnosis(noSigning, "unset " + CliEnvironment.SIGNING_KEY_ID + " and " + NoSigningKeys.HMAC_ADVICE);
     }
 
     private void operations(InfisicalProvider provider, KmsClient client, List<Configured> keys) {
