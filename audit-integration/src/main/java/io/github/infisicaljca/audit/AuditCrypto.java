@@ -78,6 +78,11 @@ public final class AuditCrypto {
         if (kms == null) {
             return Verification.failed(signature.algorithm() + " signature, but no KMS signing key is configured");
         }
+        String encoding = StrictBase64.problem(signature.signature());
+        if (encoding != null) {
+            return Verification.failed("the " + signature.algorithm() + " signature is not " + StrictBase64.FORM
+                    + " (the only form Infisical returns): " + encoding);
+        }
         return kms.verify(hash, signature.signature(), signature.algorithm()) ? Verification.OK
                 : Verification.failed("the " + signature.algorithm() + " signature does not verify with key " + kms.keyId());
     }

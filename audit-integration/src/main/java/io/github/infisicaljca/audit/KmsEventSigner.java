@@ -52,17 +52,18 @@ public final class KmsEventSigner {
         }
     }
 
-    /** Verifies a base64 signature made by {@code algorithm} (any Infisical signing algorithm of this key). */
+    /**
+     * Verifies a signature made by {@code algorithm} (any Infisical signing algorithm of this key),
+     * given exactly as standard base64 with padding; any other spelling is invalid.
+     */
     public boolean verify(String hash, String signatureBase64, String algorithmName) throws AuditCryptoException {
         SigningAlgorithm alg = SigningAlgorithm.fromWire(algorithmName).orElse(null);
         if (alg == null || signatureBase64 == null) {
             return false;
         }
-        byte[] sig;
-        try {
-            sig = Base64.getDecoder().decode(signatureBase64);
-        } catch (IllegalArgumentException e) {
-            return false;
+        byte[] sig = StrictBase64.decode(signatureBase64);
+        if (sig == null) {
+            return false; // another spelling of a signature is not the signature that was sealed
         }
         try {
             Signature s = Signature.getInstance(alg.wireName(), provider);

@@ -39,7 +39,7 @@ final class AuditCommand {
     static int run(List<String> args, CliEnvironment env, InputStream in, PrintStream out, PrintStream err)
             throws CliException, IOException {
         if (args.isEmpty()) {
-            throw CliException.usage("audit needs a subcommand: seal or verify\n" + USAGE);
+            throw CliException.usage("audit needs a subcommand: seal or verify", USAGE);
         }
         List<String> rest = args.subList(1, args.size());
         switch (args.get(0)) {
@@ -53,7 +53,7 @@ final class AuditCommand {
                 out.print(USAGE);
                 return 0;
             default:
-                throw CliException.usage("unknown audit subcommand '" + args.get(0) + "'\n" + USAGE);
+                throw CliException.usage("unknown audit subcommand '" + args.get(0) + "'", USAGE);
         }
     }
 
@@ -89,7 +89,8 @@ final class AuditCommand {
                 algorithm = result.text(AuditEvent.ALGORITHM);
             }
         }
-        err.println("audit seal: " + sealed + " events sealed" + (algorithm == null ? "" : " with " + algorithm));
+        err.println("audit seal: " + Wording.count(sealed, "event") + " sealed"
+                + (algorithm == null ? "" : " with " + TerminalText.safe(algorithm)));
         return 0;
     }
 
@@ -117,21 +118,22 @@ final class AuditCommand {
                     problem = "not a valid audit event: " + e.getMessage();
                 } catch (AuditCryptoException e) {
                     throw CliException.failure("line " + reader.lineNumber() + ": cannot verify: " + e.getMessage()
-                            + " (stopped after " + (events - 1) + " events, " + failed + " failed)");
+                            + " (stopped after " + Wording.count(events - 1, "event") + ", " + failed + " failed)");
                 }
                 if (problem != null) {
                     failed++;
-                    err.println("line " + reader.lineNumber() + ": " + problem);
+                    err.println("line " + reader.lineNumber() + ": " + TerminalText.safe(problem));
                 }
             }
         }
-        err.println(events + " events, " + failed + " failed");
+        err.println(Wording.count(events, "event") + ", " + failed + " failed");
         return failed == 0 ? 0 : 1;
     }
 
     private static String written(int sealed) {
         return sealed == 0 ? "; nothing was written"
-                : "; the " + sealed + " events before it were written, nothing after";
+                : "; the " + Wording.count(sealed, "event") + " before it " + (sealed == 1 ? "was" : "were")
+                        + " written, nothing after";
     }
 
     private static LineReader reader(InputStream stdin, Path path) throws CliException, IOException {

@@ -11,6 +11,8 @@ import io.github.infisicaljca.audit.EventSignature;
 import io.github.infisicaljca.audit.FallbackPolicy;
 import io.github.infisicaljca.audit.HmacEventSigner;
 import io.github.infisicaljca.audit.KmsEventSigner;
+import io.github.infisicaljca.audit.config.HmacSecretRules;
+import io.github.infisicaljca.audit.config.SecurityConfig;
 import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.security.KeyException;
 import java.security.interfaces.ECKey;
@@ -50,13 +52,13 @@ final class CliEnvironment {
 
     /** For {@code audit seal}: the KMS (policy KMS_ONLY) when configured, else HMAC (HMAC_WHEN_KMS_DISABLED). */
     AuditCrypto sealer() throws CliException {
+        HmacEventSigner hmac = hmac(); // checked even when the KMS signs: a set variable is never silently bad
         KmsEventSigner kms = kms();
         if (kms != null) {
             return AuditCrypto.builder().kms(kms).policy(FallbackPolicy.KMS_ONLY).build();
         }
-        HmacEventSigner hmac = hmac();
         if (hmac == null) {
-            throw CliException.usage(NO_KEY);
+            throw noKey();
         }
         return AuditCrypto.builder().hmac(hmac).policy(FallbackPolicy.HMAC_WHEN_KMS_DISABLED).build();
     }
@@ -70,7 +72,7 @@ final class CliEnvironment {
         KmsEventSigner kms = kms();
         HmacEventSigner hmac = hmac();
         if (kms == null && hmac == null) {
-            throw CliException.usage(NO_KEY);
+            throw noKey();
         }
         AuditCrypto.Builder b = AuditCrypto.builder().kms(kms).hmac(hmac)
                 .policy(kms != null ? FallbackPolicy.KMS_ONLY : FallbackPolicy.HMAC_WHEN_KMS_DISABLED);
@@ -78,6 +80,22 @@ final class CliEnvironment {
             b.acceptedAlgorithms(accepted(accept, kms != null, hmac != null));
         }
         return b.build();
+    }
+
+    /** No key at all: the KMS signing key is named only where the server can have one. */
+    private CliException noKey() {
+        String finding = value(URL) == null ? null : NoSigningKeys.ask(providerConfig());
+        return CliException.usage(finding == null ? NO_KEY
+                : "no audit signing key is configured, and " + finding + ": " + NoSigningKeys.HMAC_ADVICE);
+    }
+
+    /** The provider's configuration from the variables; {@code null} when they do not make one. */
+    private InfisicalConfig providerConfig() {
+        try {
+            return InfisicalConfig.builder().environment(env).systemProperties(new Properties()).build();
+        } catch (InfisicalConfigException e) {
+            return null;
+        }
     }
 
     private static LinkedHashSet<String> accepted(List<String> names, boolean kms, boolean hmac) throws CliException {
@@ -134,13 +152,19 @@ final class CliEnvironment {
         try {
             key = provider.key(keyId);
         } catch (KeyException e) {
-            throw CliException.failure(SIGNING_KEY_ID + ": " + e.getMessage(), e);
+            throw CliException.failure(SIGNING_KEY_ID + ": " + e.getMessage()
+                    + hmacInstead("; ", NoSigningKeys.askAfter(config, e)), e);
         }
         if (!(key instanceof InfisicalPrivateKey)) {
-            throw CliException.usage(SIGNING_KEY_ID + " " + keyId + " is not a sign-verify key (it is a "
-                    + key.kmsAlgorithm() + " key)");
+            throw CliException.usage(SIGNING_KEY_ID + " " + keyId + " is not a sign-verify key (it is "
+                    + Wording.a(key.kmsAlgorithm()) + " key)" + hmacInstead(", and ", NoSigningKeys.ask(config)));
         }
         return KmsEventSigner.of(provider, (InfisicalPrivateKey) key, algorithm(key));
+    }
+
+    /** The advice where the server offers no signing keys ({@code finding}); empty when it does. */
+    private static String hmacInstead(String joint, String finding) {
+        return finding == null ? "" : joint + finding + ": unset " + SIGNING_KEY_ID + " and " + NoSigningKeys.HMAC_ADVICE;
     }
 
     /** {@code KMS_SIGNING_ALGORITHM}, else RSASSA_PSS_SHA_256 for RSA keys and ECDSA_SHA_256 for EC keys. */
@@ -162,9 +186,22 @@ final class CliEnvironment {
         return alg;
     }
 
-    private HmacEventSigner hmac() {
+    /**
+     * The HMAC signer; {@code null} when {@code AUDIT_CRYPTO_SECRET} is unset. The audit
+     * configuration's rules for the secret apply, with production's length: this command cannot
+     * tell a test run from the real thing, and a sealed log outlives the run.
+     */
+    private HmacEventSigner hmac() throws CliException {
         String secret = env.get(AUDIT_SECRET);
-        return secret == null || secret.isBlank() ? null : HmacEventSigner.of(Secret.of(secret));
+        if (secret == null || secret.isBlank()) {
+            return null;
+        }
+        String problem = HmacSecretRules.problem(AUDIT_SECRET, secret, SecurityConfig.MIN_PRODUCTION_SECRET_LENGTH)
+                .orElse(null);
+        if (problem != null) {
+            throw CliException.usage(problem);
+        }
+        return HmacEventSigner.of(Secret.of(secret));
     }
 
     /** A trimmed value; {@code null} when unset or blank. */

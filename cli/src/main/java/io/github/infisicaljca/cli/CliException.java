@@ -1,6 +1,10 @@
 package io.github.infisicaljca.cli;
 
-/** Ends a command with an exit status and a message for stderr (never a secret). */
+/**
+ * Ends a command with an exit status and a message for stderr (never a secret). The message may
+ * quote input and is printed escaped ({@link TerminalText}); {@link #help} is the CLI's own text,
+ * printed as it is after it.
+ */
 final class CliException extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -10,14 +14,25 @@ final class CliException extends Exception {
     static final int USAGE = 2;
 
     private final int exitCode;
+    private final String help;
 
-    private CliException(int exitCode, String message, Throwable cause) {
+    private CliException(int exitCode, String message, Throwable cause, String help) {
         super(message, cause);
         this.exitCode = exitCode;
+        this.help = help;
+    }
+
+    private CliException(int exitCode, String message, Throwable cause) {
+        this(exitCode, message, cause, null);
     }
 
     static CliException usage(String message) {
         return new CliException(USAGE, message, null);
+    }
+
+    /** A usage error followed by the command's own usage text. */
+    static CliException usage(String message, String help) {
+        return new CliException(USAGE, message, null, help);
     }
 
     static CliException failure(String message) {
@@ -30,5 +45,10 @@ final class CliException extends Exception {
 
     int exitCode() {
         return exitCode;
+    }
+
+    /** The CLI's own text to print after the message; {@code null} for none. */
+    String help() {
+        return help;
     }
 }

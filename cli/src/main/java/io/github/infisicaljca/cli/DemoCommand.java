@@ -162,7 +162,7 @@ final class DemoCommand {
         byte[] ct = aes.doFinal(secret);
         aes.init(Cipher.DECRYPT_MODE, aesKey);
         byte[] pt = aes.doFinal(ct);
-        say("encrypted " + secret.length + " bytes into a " + ct.length + "-byte ciphertext; decrypted back: "
+        say("encrypted " + secret.length + " bytes into " + Wording.a(ct.length + "-byte") + " ciphertext; decrypted back: "
                 + (Arrays.equals(secret, pt) ? "same bytes" : "DIFFERENT"));
         require(Arrays.equals(secret, pt), "INFISICAL-AES did not round-trip");
 

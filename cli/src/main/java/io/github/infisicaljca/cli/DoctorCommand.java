@@ -72,7 +72,7 @@ final class DoctorCommand {
             for (String problem : e.problems()) {
                 report.detail("problem: " + problem);
             }
-            report.failed(e.problems().size() + " configuration problem(s)", new Diagnosis(
+            report.failed(Wording.count(e.problems().size(), "configuration problem"), new Diagnosis(
                     "the configuration is incomplete or has a typo (for example INFISICAL_URL not set)",
                     "set the variables named above (see './infisical-jca --help' and README.md, Configuration);"
                     + " './infisical-jca dev-server' prints a working set for a local emulator"));
@@ -92,7 +92,8 @@ final class DoctorCommand {
         try (KmsClient client = KmsClient.create(config)) {
             List<KmsKey> listed = new ArrayList<>();
             if (authenticate(config, client, keys, listed)) {
-                List<Configured> usable = access(client, keys, listed);
+                String noSigning = config.projectId().map(p -> NoSigningKeys.finding(p, listed)).orElse(null);
+                List<Configured> usable = access(client, keys, listed, noSigning);
                 operations(new InfisicalProvider(client), client, usable);
                 latency(config, client, usable);
             }
@@ -122,7 +123,7 @@ final class DoctorCommand {
         try {
             if (config.projectId().isPresent()) {
                 listed.addAll(client.listKeys(config.projectId().get()));
-                report.ok("logged in; project " + config.projectId().get() + " lists " + listed.size() + " key(s)");
+                report.ok("logged in; project " + config.projectId().get() + " lists " + Wording.count(listed.size(), "key"));
             } else if (!keys.isEmpty()) {
                 listed.add(client.getKey(keys.get(0).keyId()));
                 report.ok("logged in; read key " + keys.get(0).keyId());
@@ -140,7 +141,8 @@ final class DoctorCommand {
         }
     }
 
-    private List<Configured> access(KmsClient client, List<Configured> keys, List<KmsKey> listed) {
+    /** @param noSigning why the server cannot have the signing key ({@link NoSigningKeys}); {@code null} when it can */
+    private List<Configured> access(KmsClient client, List<Configured> keys, List<KmsKey> listed, String noSigning) {
         report.step(6, "Key access");
         List<Configured> usable = new ArrayList<>();
         if (keys.isEmpty()) {
@@ -158,18 +160,33 @@ final class DoctorCommand {
                 if (key.disabled()) {
                     report.failed(what, new Diagnosis("the key is disabled in Infisical",
                             "enable it in the project's KMS settings, or point " + k.variable() + " at another key"));
+                } else if (key.keyUsage() != k.usage() && signingImpossible(k, noSigning)) {
+                    report.failed(what, hmacInstead(noSigning));
                 } else if (key.keyUsage() != k.usage()) {
-                    report.failed(what, new Diagnosis(k.variable() + " needs a " + k.usage().wireName() + " key",
-                            "point " + k.variable() + " at a " + k.usage().wireName() + " key of the project"));
+                    report.failed(what, new Diagnosis(k.variable() + " needs " + Wording.a(k.usage().wireName()) + " key",
+                            "point " + k.variable() + " at " + Wording.a(k.usage().wireName()) + " key of the project"));
                 } else {
                     report.ok(what);
                     usable.add(k);
                 }
             } catch (Exception e) {
-                report.failed(k.variable() + " " + k.keyId(), e);
+                report.failed(k.variable() + " " + k.keyId() + ": " + DoctorReport.oneLine(e),
+                        signingImpossible(k, noSigning) ? hmacInstead(noSigning) : DoctorReport.diagnose(e));
             }
         }
+        if (noSigning != null && keys.stream().noneMatch(k -> k.usage() == KeyUsage.SIGN_VERIFY)) {
+            report.detail("note: " + noSigning + ": audit seal signs with HMAC-SHA256 keyed by "
+                    + CliEnvironment.AUDIT_SECRET);
+        }
         return usable;
+    }
+
+    private static boolean signingImpossible(Configured k, String noSigning) {
+        return noSigning != null && k.usage() == KeyUsage.SIGN_VERIFY;
+    }
+
+    private static Diagnosis hmacInstead(String noSigning) {
+        return new Diagnosis(noSigning, "unset " + CliEnvironment.SIGNING_KEY_ID + " and " + NoSigningKeys.HMAC_ADVICE);
     }
 
     private void operations(InfisicalProvider provider, KmsClient client, List<Configured> keys) {
@@ -280,7 +297,7 @@ final class DoctorCommand {
             report.ok("no route announced a rate limit (x-ratelimit-* headers): none applies, or a proxy strips them");
             return;
         }
-        report.ok(limited + " of " + budgets.size() + " route(s) limited; each call spends one request of its"
+        report.ok(limited + " of " + Wording.count(budgets.size(), "route") + " limited; each call spends one request of its"
                 + " route's budget (see README.md, Rate limits)");
         budgets.stream().filter(b -> b.limited() && b.remaining() >= 0 && b.remaining() * 10 < b.limit())
                 .forEach(b -> report.detail("note: " + b.route() + " has less than a tenth of its budget left"));

@@ -26,28 +26,33 @@ final class DoctorReport {
         this.out = out;
     }
 
+    // Every line may quote the server, the configuration or an exception: each is escaped.
     void step(int n, String title) {
         out.println();
-        out.println(n + ". " + title);
+        line(n + ". " + title);
     }
 
     void detail(String text) {
-        out.println("   " + text);
+        line("   " + text);
     }
 
     void ok(String text) {
-        out.println("   ok: " + text);
+        line("   ok: " + text);
     }
 
     void skipped(String text) {
-        out.println("   skipped: " + text);
+        line("   skipped: " + text);
     }
 
     void failed(String what, Diagnosis d) {
         failures++;
-        out.println("   FAILED: " + what);
-        out.println("   likely cause: " + d.cause());
-        out.println("   remedy: " + d.remedy());
+        line("   FAILED: " + what);
+        line("   likely cause: " + d.cause());
+        line("   remedy: " + d.remedy());
+    }
+
+    private void line(String text) {
+        out.println(TerminalText.safe(text));
     }
 
     void failed(String what, Throwable e) {
@@ -141,7 +146,7 @@ final class DoctorReport {
     /** A spent rate limit: which budget, when it comes back, and how to spend less of it. */
     static Diagnosis rateLimited(RateLimitedException e) {
         String budget = e.overall() ? "the server's overall budget for this client address"
-                : e.limit().isPresent() ? "the server's budget of " + e.limit().getAsInt() + " requests a window on "
+                : e.limit().isPresent() ? "the server's budget of " + Wording.count(e.limit().getAsInt(), "request") + " a window on "
                         + e.route() : "the server's budget on " + e.route();
         String when = e.resetIn().map(d -> "; it resets in " + Math.max(1, (d.toMillis() + 999) / 1000) + " s")
                 .orElse("");

@@ -38,8 +38,8 @@ final class EnvelopeCommands {
         KeyAccess access = KeyAccess.of(env);
         InfisicalKey key = access.key(a.get("key"));
         if (!(key instanceof InfisicalSecretKey) || key.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
-            throw CliException.usage("key " + key.keyName() + " (" + key.keyId() + ") is a "
-                    + key.keyUsage().wireName() + " key (" + key.kmsAlgorithm() + "), it cannot " + command
+            throw CliException.usage("key " + key.keyName() + " (" + key.keyId() + ") is "
+                    + Wording.a(key.keyUsage().wireName()) + " key (" + key.kmsAlgorithm() + "), it cannot " + command
                     + ": use an encrypt-decrypt key");
         }
         if (key.metadata().disabled()) {
@@ -59,7 +59,7 @@ final class EnvelopeCommands {
             throw CliException.failure("decryption failed: the ciphertext is not authentic (tampered, truncated, "
                     + "or not made with key " + key.keyName() + "): " + e.getMessage(), e);
         } catch (InvalidKeyException e) {
-            throw CliException.usage("key " + key.keyName() + " cannot " + command + ": " + e.getMessage());
+            throw KeyAccess.refused("key " + key.keyName() + " cannot " + command + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw CliException.failure(command + "ion failed: " + e.getMessage(), e);
         }

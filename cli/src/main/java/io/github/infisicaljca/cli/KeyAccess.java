@@ -5,6 +5,7 @@ import io.github.infisicaljca.InfisicalConfigException;
 import io.github.infisicaljca.InfisicalKey;
 import io.github.infisicaljca.InfisicalProvider;
 import io.github.infisicaljca.kms.KmsApiException;
+import io.github.infisicaljca.kms.KmsException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +93,20 @@ final class KeyAccess {
         return key;
     }
 
+    /**
+     * The key refused by the provider ({@code InvalidKeyException} at init): a failure (exit 1)
+     * when a KMS call failed behind it, which the JCA can only report that way at init; a usage
+     * error when the key itself does not fit.
+     */
+    static CliException refused(String message, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KmsException) {
+                return CliException.failure(message, e);
+            }
+        }
+        return CliException.usage(message);
+    }
+
     private static boolean notFound(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof KmsApiException api && api.isNotFound()) {
@@ -110,7 +125,7 @@ final class KeyAccess {
         try {
             return Files.newInputStream(in);
         } catch (NoSuchFileException e) {
-            throw CliException.failure("--in " + in + ": no such file");
+            throw CliException.usage("--in " + in + ": no such file");
         } catch (IOException e) {
             throw CliException.failure("--in " + in + ": " + e.getMessage(), e);
         }
@@ -151,6 +166,8 @@ final class KeyAccess {
             try {
                 Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
                 return new Output(Files.newOutputStream(tmp), target, tmp);
+            } catch (NoSuchFileException e) {
+                throw CliException.usage("--out " + target + ": the directory does not exist");
             } catch (IOException e) {
                 throw CliException.failure("--out " + target + ": " + e.getMessage(), e);
             }

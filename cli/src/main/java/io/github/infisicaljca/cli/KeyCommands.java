@@ -53,8 +53,9 @@ final class KeyCommands {
         rows[0] = new String[] {"NAME", "ID", "USAGE", "ALGORITHM", ""};
         for (int i = 0; i < keys.size(); i++) {
             KmsKey k = keys.get(i);
-            rows[i + 1] = new String[] {k.name(), k.id(), k.keyUsage().wireName(),
-                String.valueOf(k.algorithm()), k.disabled() ? "disabled" : ""};
+            // Names and algorithms are the server's text: escaped before the widths are measured.
+            rows[i + 1] = new String[] {TerminalText.safe(k.name()), TerminalText.safe(k.id()),
+                k.keyUsage().wireName(), TerminalText.safe(String.valueOf(k.algorithm())), k.disabled() ? "disabled" : ""};
         }
         int[] width = new int[4];
         for (String[] r : rows) {
@@ -93,8 +94,8 @@ final class KeyCommands {
             stream(in, s);
             signature = s.sign();
         } catch (InvalidKeyException e) {
-            throw CliException.usage("key " + key.keyName() + " cannot sign with " + alg.wireName() + ": "
-                    + e.getMessage());
+            throw KeyAccess.refused("key " + key.keyName() + " cannot sign with " + alg.wireName() + ": "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw CliException.failure("signing failed: " + e.getMessage(), e);
         }
@@ -124,7 +125,7 @@ final class KeyCommands {
         try {
             signature = Files.readAllBytes(sigFile);
         } catch (NoSuchFileException e) {
-            throw CliException.failure("--signature " + sigFile + ": no such file");
+            throw CliException.usage("--signature " + sigFile + ": no such file");
         }
         if (a.flag("base64")) {
             try {
@@ -144,20 +145,21 @@ final class KeyCommands {
             try {
                 valid = s.verify(signature);
             } catch (SignatureException e) {
-                err.println("infisical-jca: invalid signature (" + e.getMessage() + ")");
+                err.println("infisical-jca: invalid signature (" + TerminalText.safe(e.getMessage()) + ")");
                 return CliException.FAILURE;
             }
         } catch (InvalidKeyException e) {
-            throw CliException.usage("key " + key.keyName() + " cannot verify " + alg.wireName() + ": "
-                    + e.getMessage());
+            throw KeyAccess.refused("key " + key.keyName() + " cannot verify " + alg.wireName() + ": "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw CliException.failure("verification failed: " + e.getMessage(), e);
         }
         if (!valid) {
-            err.println("infisical-jca: invalid signature (key " + key.keyName() + ", " + alg.wireName() + ")");
+            err.println("infisical-jca: invalid signature (key " + TerminalText.safe(key.keyName()) + ", "
+                    + alg.wireName() + ")");
             return CliException.FAILURE;
         }
-        err.println("valid signature (key " + key.keyName() + ", " + alg.wireName() + ")");
+        err.println("valid signature (key " + TerminalText.safe(key.keyName()) + ", " + alg.wireName() + ")");
         return 0;
     }
 
@@ -172,8 +174,8 @@ final class KeyCommands {
             throws CliException {
         InfisicalKey key = access.key(nameOrId);
         if (!(key instanceof InfisicalPrivateKey)) {
-            throw CliException.usage("key " + key.keyName() + " (" + key.keyId() + ") is a "
-                    + key.keyUsage().wireName() + " key (" + key.kmsAlgorithm() + "), it cannot " + what
+            throw CliException.usage("key " + key.keyName() + " (" + key.keyId() + ") is "
+                    + Wording.a(key.keyUsage().wireName()) + " key (" + key.kmsAlgorithm() + "), it cannot " + what
                     + ": use a sign-verify key");
         }
         if (key.metadata().disabled()) {

@@ -12,7 +12,9 @@ import java.util.Map;
  * {@code ./infisical-jca}: the command line. {@link #run} is the whole program, with the
  * environment and the streams passed in, so tests never touch the real ones.
  * Exit status: 0 success, 1 failure (invalid input, failed verification, KMS error),
- * 2 usage or configuration error.
+ * 2 usage or configuration error (an unknown option, a file named on the command line that does
+ * not exist, a key of the wrong usage). A KMS failure is 1 wherever it surfaces, also as the
+ * {@code InvalidKeyException} that a cipher's or signature's init reports it as.
  */
 public final class Main {
     /** A command of the contract, as the help lists it. */
@@ -52,6 +54,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        TerminalLogging.install(System.err);
         System.exit(run(args, System.getenv(), System.in, System.out, System.err));
     }
 
@@ -60,13 +63,16 @@ public final class Main {
         try {
             return dispatch(args, env, in, out, err);
         } catch (CliException e) {
-            err.println("infisical-jca: " + e.getMessage());
+            err.println("infisical-jca: " + TerminalText.safe(e.getMessage()));
+            if (e.help() != null) {
+                err.print(e.help());
+            }
             if (e.exitCode() == CliException.USAGE && e.getMessage().startsWith("unknown command")) {
                 err.println(HINT);
             }
             return e.exitCode();
         } catch (IOException e) {
-            err.println("infisical-jca: I/O error: " + e);
+            err.println("infisical-jca: I/O error: " + TerminalText.safe(e.toString()));
             return CliException.FAILURE;
         } finally {
             out.flush();

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code audit seal}/{@code audit verify} with HMAC-SHA256 keyed by AUDIT_CRYPTO_SECRET. */
 class AuditHmacCommandTest {
@@ -79,7 +81,8 @@ class AuditHmacCommandTest {
     @Test
     void anotherSecretFailsEveryLine() {
         String sealed = seal(ENV, events(2)).out();
-        CliRun r = CliRun.run(Map.of("AUDIT_CRYPTO_SECRET", "some-other-secret-value"), sealed, "audit", "verify");
+        CliRun r = CliRun.run(Map.of("AUDIT_CRYPTO_SECRET", "some-other-secret-value-of-32-chars"), sealed, "audit",
+                "verify");
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.err().contains("line 1: the HMAC-SHA256 signature does not match"), r::toString);
         assertTrue(r.err().contains("line 2: the HMAC-SHA256 signature does not match"), r::toString);
@@ -122,9 +125,23 @@ class AuditHmacCommandTest {
         CliRun r = CliRun.run(ENV, input, "audit", "seal");
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.err().contains("line 2: "), r::toString);
-        assertTrue(r.err().contains("the 1 events before it were written"), r::toString);
+        assertTrue(r.err().contains("; the 1 event before it was written, nothing after"), r::toString);
         assertEquals(1, r.outLines().size(), r::toString);
         assertTrue(r.outLines().get(0).contains("\"principalId\":\"user-1\""));
+    }
+
+    @Test
+    void oneEventIsCountedInTheSingular() {
+        CliRun sealed = seal(ENV, events(1));
+        assertEquals("audit seal: 1 event sealed with HMAC-SHA256\n", sealed.err(), sealed::toString);
+        CliRun verified = CliRun.run(ENV, sealed.out(), "audit", "verify");
+        assertEquals("1 event, 0 failed\n", verified.err(), verified::toString);
+        CliRun none = CliRun.run(ENV, "\n", "audit", "verify");
+        assertEquals("0 events, 0 failed\n", none.err(), none::toString);
+
+        String twoThenBad = events(2) + "{\"timestamp\":\"t\"}\n";
+        CliRun stopped = CliRun.run(ENV, twoThenBad, "audit", "seal");
+        assertTrue(stopped.err().contains("; the 2 events before it were written, nothing after"), stopped::toString);
     }
 
     @Test
@@ -153,6 +170,24 @@ class AuditHmacCommandTest {
         CliRun r = CliRun.run(ENV, new java.io.ByteArrayInputStream(bad), "audit", "seal");
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.err().contains("not valid UTF-8"), r::toString);
+    }
+
+    /** The audit configuration's rules for an HMAC secret, production's length included: the CLI cannot tell a test run. */
+    @ParameterizedTest
+    @ValueSource(strings = {"...", "changeme", "<secret>", "your-secret-here", "${AUDIT_CRYPTO_SECRET}",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "0000000000000000000000000000000000000000", "short-secret-9f8a7b"})
+    void aPlaceholderWeakOrShortSecretIsRefusedWithoutShowingIt(String secret) {
+        for (String sub : List.of("seal", "verify")) {
+            CliRun r = CliRun.run(Map.of("AUDIT_CRYPTO_SECRET", secret), events(1), "audit", sub);
+            assertEquals(2, r.exit(), r::toString);
+            assertEquals("", r.out(), r::toString);
+            assertTrue(r.err().startsWith("infisical-jca: AUDIT_CRYPTO_SECRET "), r::toString);
+            assertTrue(r.err().contains("placeholder") || r.err().contains("one character repeated")
+                    || r.err().contains("at least 32 characters"), r::toString);
+            if (secret.length() > 3) {
+                assertFalse(r.err().contains(secret), r::toString);
+            }
+        }
     }
 
     @Test

@@ -27,6 +27,11 @@ class AuditKmsCommandTest {
     }
 
     static Map<String, String> kmsEnv(String keyId) {
+        return kmsEnv(kms, keyId);
+    }
+
+    /** The variables that make audit seal sign with {@code keyId} of {@code kms}. */
+    static Map<String, String> kmsEnv(KmsEmulator kms, String keyId) {
         Map<String, String> env = new HashMap<>();
         env.put("INFISICAL_URL", kms.url().toString());
         env.put("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", kms.clientId());
@@ -123,6 +128,17 @@ class AuditKmsCommandTest {
     }
 
     @Test
+    void aPlaceholderSecretIsRefusedAlsoWhenTheKmsSigns() {
+        Map<String, String> env = kmsEnv(kms.signingKeyId());
+        env.put("AUDIT_CRYPTO_SECRET", "changeme");
+        for (String sub : new String[] {"seal", "verify"}) {
+            CliRun r = CliRun.run(env, AuditHmacCommandTest.events(1), "audit", sub);
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().contains("AUDIT_CRYPTO_SECRET looks like a placeholder"), r::toString);
+        }
+    }
+
+    @Test
     void badCredentialsOrKeysFailWithoutShowingSecrets() {
         Map<String, String> env = kmsEnv(kms.signingKeyId());
         env.put("INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "wrong-client-secret-value");
@@ -134,6 +150,6 @@ class AuditKmsCommandTest {
 
         CliRun notSigning = CliRun.run(kmsEnv(kms.encryptionKeyId()), AuditHmacCommandTest.events(1), "audit", "seal");
         assertEquals(2, notSigning.exit(), notSigning::toString);
-        assertTrue(notSigning.err().contains("not a sign-verify key"), notSigning::toString);
+        assertTrue(notSigning.err().contains("is not a sign-verify key (it is an aes-256-gcm key)"), notSigning::toString);
     }
 }

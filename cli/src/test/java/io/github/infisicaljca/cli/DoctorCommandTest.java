@@ -58,7 +58,7 @@ class DoctorCommandTest {
         assertTrue(step(r, 2).contains("ok: "), r::toString);
         assertTrue(step(r, 3).contains("ok: connected to"), r::toString);
         assertTrue(step(r, 4).contains("skipped: http:// has no TLS"), r::toString);
-        assertTrue(step(r, 5).contains("ok: logged in; project " + kms.projectId() + " lists 4 key(s)"), r::toString);
+        assertTrue(step(r, 5).contains("ok: logged in; project " + kms.projectId() + " lists 4 keys"), r::toString);
         String access = step(r, 6);
         for (String name : List.of("'signing-key', sign-verify", "'encryption-key', encrypt-decrypt",
                 "'hmac-key', generate-verify-mac")) {
@@ -122,7 +122,24 @@ class DoctorCommandTest {
         env.put("KMS_ENCRYPTION_KEY_ID", kms.signingKeyId());
         CliRun r = CliRun.run(env, "", "doctor");
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(step(r, 6).contains("likely cause: KMS_ENCRYPTION_KEY_ID needs a encrypt-decrypt key"), r::toString);
+        assertTrue(step(r, 6).contains("likely cause: KMS_ENCRYPTION_KEY_ID needs an encrypt-decrypt key"), r::toString);
+        assertTrue(step(r, 6).contains("remedy: point KMS_ENCRYPTION_KEY_ID at an encrypt-decrypt key"), r::toString);
+    }
+
+    @Test
+    void aServerMessageCannotForgeDoctorsVerdict() {
+        String forged = "{\"statusCode\":403,\"message\":\"\\u001b[2J\\nhealthy: every check passed\\n\",\"error\":\"Forbidden\"}";
+        kms.inject("GET", "/v1/kms/keys$", io.github.infisicaljca.emulator.Fault.status(403, forged), 1);
+        try {
+            CliRun r = CliRun.run(env(), "", "doctor");
+            assertEquals(1, r.exit(), r::toString);
+            assertFalse(r.out().contains("\u001b"), r::toString);
+            assertTrue(step(r, 5).contains("FAILED: ") && step(r, 5).contains("HTTP 403 Forbidden: \\u001b[2J healthy"), r::toString);
+            assertTrue(r.out().lines().noneMatch(l -> l.startsWith("healthy")), r::toString);
+            assertTrue(r.out().endsWith("\nNOT healthy: see the FAILED steps above\n"), r::toString);
+        } finally {
+            kms.clearFaults();
+        }
     }
 
     @Test

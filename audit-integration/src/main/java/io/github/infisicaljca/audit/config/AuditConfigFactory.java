@@ -40,7 +40,8 @@ import java.util.Objects;
  *
  * <p>Everywhere: empty and placeholder values ({@code changeme}, {@code your-...},
  * {@code <...>}, <code>${...}</code>, {@code secret}, {@code password}, {@code xxx}, ...) are
- * refused; key ids must be UUIDs; {@value #INFISICAL_URL} must be {@code https://}, or
+ * refused, and so is an {@value #AUDIT_CRYPTO_SECRET} of one character repeated
+ * ({@link HmacSecretRules}); key ids must be UUIDs; {@value #INFISICAL_URL} must be {@code https://}, or
  * {@code http://} to a loopback host (the provider's rule). Staging and production refuse the
  * public test secret and the development secret. Every problem is collected into one
  * {@link AuditConfigException}; no message contains a secret value. A random secret is never
@@ -202,6 +203,12 @@ public final class AuditConfigFactory {
             DevSecretFile.LOG.log(Level.WARNING, AUDIT_CRYPTO_SECRET + " has leading or trailing white space; "
                     + "it is used exactly as given, white space included");
         }
+        String weak = hmac == null ? null : HmacSecretRules.problem(AUDIT_CRYPTO_SECRET, hmac,
+                environment == AuditEnvironment.PRODUCTION ? SecurityConfig.MIN_PRODUCTION_SECRET_LENGTH : 1).orElse(null);
+        if (weak != null) {
+            r.problem(AUDIT_CRYPTO_SECRET, weak);
+            return null;
+        }
         switch (environment) {
             case DEVELOPMENT:
                 if (hmac != null) {
@@ -233,10 +240,6 @@ public final class AuditConfigFactory {
         } else if (devSecret != null && secret.matches(devSecret)) {
             r.problem(AUDIT_CRYPTO_SECRET, AUDIT_CRYPTO_SECRET + " is the development secret of "
                     + devDir.resolve(DEV_SECRET_FILE) + ", which must never be used in " + envName);
-        } else if (environment == AuditEnvironment.PRODUCTION
-                && hmac.length() < SecurityConfig.MIN_PRODUCTION_SECRET_LENGTH) {
-            r.problem(AUDIT_CRYPTO_SECRET, AUDIT_CRYPTO_SECRET + " is too short for production: it needs at least "
-                    + SecurityConfig.MIN_PRODUCTION_SECRET_LENGTH + " characters (for example 32 random bytes, base64url)");
         }
         return secret;
     }

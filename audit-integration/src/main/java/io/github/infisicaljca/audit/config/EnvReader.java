@@ -81,16 +81,24 @@ final class EnvReader {
             return false;
         }
         if (raw.isBlank()) {
-            problem(name, name + " is set but empty: remove it or give it a real value");
+            problem(name, emptyProblem(name));
             return false;
         }
         if (Placeholders.isPlaceholder(raw)) {
-            String shown = secret ? "" : " '" + display(name, raw.strip()) + "'";
-            problem(name, name + shown + " looks like a placeholder (a template or sample value), "
-                    + "not a real value: set the real one");
+            problem(name, placeholderProblem(name, secret ? null : display(name, raw.strip())));
             return false;
         }
         return true;
+    }
+
+    static String emptyProblem(String name) {
+        return name + " is set but empty: remove it or give it a real value";
+    }
+
+    /** @param shown the value as it may be shown; {@code null} for a secret, which is never shown */
+    static String placeholderProblem(String name, String shown) {
+        return name + (shown == null ? "" : " '" + shown + "'") + " looks like a placeholder (a template or sample"
+                + " value), not a real value: set the real one";
     }
 
     private static String display(String name, String value) {

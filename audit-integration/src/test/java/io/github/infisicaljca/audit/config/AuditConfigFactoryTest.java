@@ -485,6 +485,36 @@ class AuditConfigFactoryTest {
         assertTrue(AuditConfigFactory.create("test", env(AUDIT_CRYPTO_SECRET, value), dir).hmacSecret().matches(value));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"development", "test", "staging", "production"})
+    void aSecretOfOneRepeatedCharacterIsRefusedEverywhere(String envName) {
+        for (String value : List.of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "1111111111111111111111111111111111111111", "zz")) {
+            AuditConfigException e = assertThrows(AuditConfigException.class,
+                    () -> AuditConfigFactory.create(envName, fullKms(KMS_ENCRYPTION_KEY_ID, ENC_KEY, AUDIT_CRYPTO_SECRET,
+                            value), dir));
+            assertEquals(1, e.problems().size(), e.problems().toString());
+            assertProblem(e, AUDIT_CRYPTO_SECRET, "one character repeated");
+            assertFalse(e.getMessage().contains(value), e.getMessage());
+        }
+    }
+
+    @Test
+    void theSecretRulesAreOneFunctionOthersCanUse() {
+        int min = SecurityConfig.MIN_PRODUCTION_SECRET_LENGTH;
+        assertTrue(HmacSecretRules.problem("S", "k9-Lq2vX8pZr4tWy7uBn3mCd6fGh1jKs0aE", min).isEmpty());
+        assertTrue(HmacSecretRules.problem("S", "x", 1).isEmpty());
+        assertEquals("S is set but empty: remove it or give it a real value",
+                HmacSecretRules.problem("S", " ", min).orElseThrow());
+        assertTrue(HmacSecretRules.problem("S", "...", min).orElseThrow().startsWith("S looks like a placeholder"));
+        assertTrue(HmacSecretRules.problem("S", "########", 1).orElseThrow().contains("placeholder"));
+        assertTrue(HmacSecretRules.problem("S", "qqqqqqqq", 1).orElseThrow().startsWith("S is one character repeated"));
+        assertTrue(HmacSecretRules.problem("S", "k9-Lq2vX8pZr", min).orElseThrow()
+                .startsWith("S is too short: it needs at least 32 characters"));
+        for (String v : List.of("...", "qqqqqqqq", "k9-Lq2vX8pZr")) {
+            assertFalse(HmacSecretRules.problem("S", v, min).orElseThrow().contains(v));
+        }
+    }
+
     @Test
     void theHmacSecretIsUsedExactlyAsGiven() {
         try (LogCapture log = new LogCapture()) {
