@@ -34,6 +34,11 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
     /** Learned once: the server has no get-by-name route (2024). */
     private volatile boolean noGetByNameRoute;
 
+    /**
+     * @param nanoClock     the clock of token lifetimes
+     * @param deadlineClock the clock of call deadlines, retry waits and rate-limit windows; a test's
+     *                      sleeper can move it on instead of sleeping (I/O is timed on the system's clock)
+     */
     private KmsClient(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock,
             LongSupplier deadlineClock) {
         this.config = config;
@@ -41,12 +46,14 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         RetryPolicy retry = RetryPolicy.standard(config.maxRetries());
         // One limiter for both executors: logins spend the same address's budget as key calls.
         this.limiter = new RateLimiter(deadlineClock, sleeper);
-        this.auth = new AuthApi(new RequestExecutor(transport, null, retry, limiter, config.requestTimeout(), sleeper));
+        this.auth = new AuthApi(new RequestExecutor(transport, null, retry, limiter, config.requestTimeout(), sleeper,
+                deadlineClock));
         this.tokens = config.authMethod() == InfisicalConfig.AuthMethod.UNIVERSAL_AUTH
                 ? new UniversalAuthTokenSource(auth, config.clientId().orElseThrow(),
-                        config.clientSecret().orElseThrow(), nanoClock)
+                        config.clientSecret().orElseThrow(), nanoClock, deadlineClock)
                 : new StaticTokenSource(config.accessToken().orElseThrow());
-        this.executor = new RequestExecutor(transport, tokens, retry, limiter, config.requestTimeout(), sleeper);
+        this.executor = new RequestExecutor(transport, tokens, retry, limiter, config.requestTimeout(), sleeper,
+                deadlineClock);
     }
 
     /** A client for the configuration; nothing is sent until the first call. */
@@ -58,6 +65,12 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
     /** For tests: a sleeper that records, a clock for the token's lifetime that can be moved. */
     static KmsClient create(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock) {
         return new KmsClient(config, sleeper, nanoClock, System::nanoTime);
+    }
+
+    /** For tests: as above, with the rate limiter on a clock of the test's (one a sleeper moves on). */
+    static KmsClient create(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock,
+            LongSupplier limiterClock) {
+        return new KmsClient(config, sleeper, nanoClock, limiterClock);
     }
 
     public InfisicalConfig config() {

@@ -5,6 +5,7 @@ import io.github.infisicaljca.Secret;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,20 +30,23 @@ final class RequestExecutor {
     private final RateLimiter limiter;
     private final Duration budget;
     private final Sleeper sleeper;
+    /** The clock of deadlines and waits: {@link System#nanoTime} but in tests, where waits move it on. */
+    private final LongSupplier clock;
 
     RequestExecutor(HttpTransport transport, TokenSource tokens, RetryPolicy retry, RateLimiter limiter,
-            Duration budget, Sleeper sleeper) {
+            Duration budget, Sleeper sleeper, LongSupplier clock) {
         this.transport = transport;
         this.tokens = tokens;
         this.retry = retry;
         this.limiter = limiter;
         this.budget = budget;
         this.sleeper = sleeper;
+        this.clock = clock;
     }
 
     /** The JSON object a 2xx answer carries. */
     JsonNode execute(ApiCall call) throws KmsException {
-        return execute(call, System.nanoTime() + budget.toNanos());
+        return execute(call, clock.getAsLong() + budget.toNanos());
     }
 
     /**
@@ -73,7 +77,8 @@ final class RequestExecutor {
             KmsException failure = null;
             HttpTransport.Response response = null;
             try {
-                response = transport.exchange(call, token, deadline);
+                // The transport times real I/O: what is left of the deadline, from now on the system's clock.
+                response = transport.exchange(call, token, System.nanoTime() + (deadline - clock.getAsLong()));
             } catch (KmsException e) {
                 limiter.unanswered(ticket);
                 if (e.kind() == KmsException.Kind.INTERRUPTED) {
@@ -129,7 +134,7 @@ final class RequestExecutor {
             Duration asked = failure instanceof KmsApiException
                     ? ((KmsApiException) failure).retryAfter().orElse(Duration.ZERO) : Duration.ZERO;
             Duration wait = asked.compareTo(backoff) > 0 ? asked : backoff;
-            if (System.nanoTime() + wait.toNanos() >= deadline) {
+            if (clock.getAsLong() + wait.toNanos() >= deadline) {
                 LOG.log(Level.WARNING, "{0}{1}: not retrying, a wait of {2,number,#} ms would pass the request timeout",
                         call.operation(), safe(call.keyId()), wait.toMillis());
                 throw failure;

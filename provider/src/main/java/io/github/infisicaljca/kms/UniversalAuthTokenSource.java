@@ -50,6 +50,8 @@ final class UniversalAuthTokenSource implements TokenSource {
     private final String clientId;
     private final Secret clientSecret;
     private final LongSupplier nanoClock;
+    /** The clock of the callers' deadlines ({@link System#nanoTime} but in tests, like {@code nanoClock}). */
+    private final LongSupplier deadlineClock;
     private final Object lock = new Object();
     private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile State state;
@@ -62,11 +64,13 @@ final class UniversalAuthTokenSource implements TokenSource {
     private long pausedUntil; // guarded by lock
     private int failuresInARow; // guarded by lock
 
-    UniversalAuthTokenSource(AuthApi api, String clientId, Secret clientSecret, LongSupplier nanoClock) {
+    UniversalAuthTokenSource(AuthApi api, String clientId, Secret clientSecret, LongSupplier nanoClock,
+            LongSupplier deadlineClock) {
         this.api = api;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.nanoClock = nanoClock;
+        this.deadlineClock = deadlineClock;
     }
 
     @Override
@@ -240,9 +244,9 @@ final class UniversalAuthTokenSource implements TokenSource {
         return new State(t.accessToken(), renewAt, usableUntil, expires, max);
     }
 
-    private static State await(CompletableFuture<State> flight, long deadlineNanos) throws KmsException {
+    private State await(CompletableFuture<State> flight, long deadlineNanos) throws KmsException {
         try {
-            return flight.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return flight.get(Math.max(0, deadlineNanos - deadlineClock.getAsLong()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof KmsException) {
                 throw (KmsException) e.getCause();

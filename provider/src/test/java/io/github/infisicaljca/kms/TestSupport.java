@@ -53,4 +53,35 @@ final class TestSupport {
             now.addAndGet(d.toNanos());
         }
     }
+
+    /**
+     * A clock that moves only when the client waits, and then by exactly the wait; each wait is
+     * recorded and returns at once. On it a client decides as if its own work took no time, so
+     * the waits it chooses are exact whatever the machine's speed. (Its I/O is still timed on
+     * the system's clock, with what is left of the deadline on this one.)
+     */
+    static final class VirtualTime implements RequestExecutor.Sleeper {
+        final List<Duration> waits = new CopyOnWriteArrayList<>();
+        private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+        long nanos() {
+            return now.get();
+        }
+
+        /** Time passing outside the client: a server taking its time, say. */
+        void advance(Duration d) {
+            now.addAndGet(d.toNanos());
+        }
+
+        @Override
+        public void sleep(Duration d) {
+            waits.add(d);
+            now.addAndGet(d.toNanos());
+        }
+
+        /** A client on this clock alone: its deadlines, waits, rate-limit windows and token lifetimes. */
+        KmsClient client(InfisicalConfig config) {
+            return KmsClient.create(config, this, this::nanos, this::nanos);
+        }
+    }
 }
