@@ -48,14 +48,15 @@ class RateLimitAnswersTest {
             + "\"projectId\":\"" + TestSupport.PROJECT_ID + "\",\"isDisabled\":false,"
             + "\"encryptionAlgorithm\":\"aes-256-gcm\"}}";
 
-    private final TestSupport.RecordingSleeper sleeper = new TestSupport.RecordingSleeper();
+    /** The client's time: it moves only by the waits the client chooses, so they are exact. */
+    private final TestSupport.VirtualTime time = new TestSupport.VirtualTime();
 
     private InfisicalConfig config(int maxRetries) {
         return TestSupport.config(wm.baseUrl()).accessToken(TestSupport.TOKEN).maxRetries(maxRetries).build();
     }
 
     private KmsClient client() {
-        return KmsClient.create(config(3), sleeper, new TestSupport.ManualClock()::nanos);
+        return time.client(config(3));
     }
 
     /** The 2024 server past its limit: a 500 like any other, told apart by its headers alone. */
@@ -115,7 +116,7 @@ class RateLimitAnswersTest {
             assertFalse(m.contains("altered") || m.contains("ciphertext was"), m);
         }
         assertEquals(1, requests(DECRYPT), "the window reopens after the 10 s time bound: no retry, no wait");
-        assertEquals(List.of(), sleeper.waits);
+        assertEquals(List.of(), time.waits);
     }
 
     @Test
@@ -166,10 +167,7 @@ class RateLimitAnswersTest {
             assertArrayEquals(new byte[] {1, 2, 3}, c.encrypt(TestSupport.KEY_ID, new byte[] {42}));
         }
         assertEquals(2, requests(ENCRYPT));
-        assertEquals(1, sleeper.waits.size());
-        Duration wait = sleeper.waits.get(0);
-        assertTrue(wait.compareTo(Duration.ofSeconds(2)) <= 0 && wait.compareTo(Duration.ofMillis(1500)) > 0,
-                "waited " + wait + " for the window 2 s away");
+        assertEquals(List.of(Duration.ofSeconds(2)), time.waits, "exactly the window the refusal named");
     }
 
     @Test
@@ -201,7 +199,7 @@ class RateLimitAnswersTest {
             assertTrue(e.getMessage().contains("did not say when"), e.getMessage());
         }
         assertEquals(4, requests(ENCRYPT), "maxRetries 3");
-        assertEquals(3, sleeper.waits.size());
+        assertEquals(3, time.waits.size());
     }
 
     @Test
@@ -213,7 +211,7 @@ class RateLimitAnswersTest {
         try (KmsClient c = client()) {
             assertArrayEquals(new byte[] {1, 2, 3}, c.encrypt(TestSupport.KEY_ID, new byte[] {42}));
         }
-        assertEquals(List.of(Duration.ofSeconds(3)), sleeper.waits);
+        assertEquals(List.of(Duration.ofSeconds(3)), time.waits);
     }
 
     @Test
@@ -245,7 +243,7 @@ class RateLimitAnswersTest {
             c.encrypt(TestSupport.KEY_ID, new byte[] {42});
         }
         assertEquals(2, requests(ENCRYPT));
-        assertEquals(1, sleeper.waits.size(), "the second waited for the next window instead of being refused");
+        assertEquals(1, time.waits.size(), "the second waited for the next window instead of being refused");
     }
 
     @Test
@@ -260,7 +258,7 @@ class RateLimitAnswersTest {
             assertFalse(e.refusedByServer());
         }
         assertEquals(1, requests(ENCRYPT));
-        assertEquals(List.of(), sleeper.waits);
+        assertEquals(List.of(), time.waits);
     }
 
     @Test
