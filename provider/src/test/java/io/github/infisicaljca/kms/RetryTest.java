@@ -211,19 +211,31 @@ class RetryTest {
         assertEquals(List.of(Duration.ofSeconds(3)), sleeper.waits);
     }
 
+    /**
+     * The client reads the date against the wall clock at some moment between {@code sent} and
+     * {@code answered}, and its own clock moves only by its waits: so it waits until the date
+     * from that moment, which bounds the wait from both sides on the same clock. A minute ahead
+     * (within a two-minute time bound), the date stays far above the 100-200 ms first backoff
+     * however long the answer takes to arrive.
+     */
     @Test
     void retryAfterHttpDateIsHonoured() throws Exception {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(4));
+        ZonedDateTime sent = ZonedDateTime.now(ZoneOffset.UTC);
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(sent.plusMinutes(1));
+        ZonedDateTime when = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME); // whole seconds
         firstThenOk(ENCRYPT, error(429, "RateLimitExceeded", "Rate limit exceeded").withHeader("Retry-After", date),
                 OK_BODY);
-        try (KmsClient c = client(3)) {
+        TestSupport.VirtualTime time = new TestSupport.VirtualTime();
+        try (KmsClient c = time.client(TestSupport.config(wm.baseUrl()).accessToken(TestSupport.TOKEN).maxRetries(3)
+                .requestTimeout(Duration.ofMinutes(2)).build())) {
             assertArrayEquals(CIPHERTEXT, encrypt(c));
         }
-        assertEquals(1, sleeper.waits.size());
-        Duration wait = sleeper.waits.get(0);
-        // The date has whole-second precision: about 4 s, never the 100-200 ms first backoff.
-        assertTrue(wait.compareTo(Duration.ofMillis(2500)) >= 0 && wait.compareTo(Duration.ofSeconds(4)) <= 0,
-                "waited " + wait);
+        ZonedDateTime answered = ZonedDateTime.now(ZoneOffset.UTC);
+        assertEquals(1, time.waits.size(), "waits: " + time.waits);
+        Duration wait = time.waits.get(0);
+        assertTrue(wait.compareTo(Duration.between(sent, when)) <= 0
+                && wait.compareTo(Duration.between(answered, when)) >= 0, "waited " + wait + " for " + date
+                        + ", asked between " + sent + " and " + answered);
         assertEquals(2, requests(ENCRYPT));
     }
 
