@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.Parameters;
+import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.infisicaljca.InfisicalConfig;
 import java.time.Duration;
 import java.util.List;
@@ -27,17 +30,46 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The request timeout bounds a whole operation: a silent server, a dribbled body, retries with
- * their backoff and a re-login. Bounds are generous and enforced preemptively; nothing here
- * sleeps to prove a point.
+ * their backoff and a re-login. Nothing here sleeps to prove a point, and nothing asserts on the
+ * time a call took: a server that stalls does so for far longer than the bound, so a client
+ * without one gets an answer (and fails the test) instead of a timeout; the budget's arithmetic
+ * is checked on a clock that only the client's waits (and the test) move.
  */
 class TimeoutTest {
+    private static final ServerTakes SERVER_TAKES = new ServerTakes();
+
     @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().extensions(SERVER_TAKES)).build();
 
     private static final String ENCRYPT = "/api/v1/kms/keys/" + TestSupport.KEY_ID + "/encrypt";
     private static final String LOGIN = "/api/v1/auth/universal-auth/login";
     private static final String OK_BODY = "{\"ciphertext\":\"AQIDBA==\"}";
-    private static final Duration GENEROUS = Duration.ofSeconds(5);
+    /** Only stops a hung test: far above any run, and above the 20-30 s the stalling servers here take. */
+    private static final Duration GENEROUS = Duration.ofMinutes(1);
+
+    /**
+     * A stub with this listener takes {@code millis} of the client's (virtual) time to answer,
+     * and no real time: the client's clock moves on just before the answer goes out.
+     */
+    static final class ServerTakes implements ServeEventListener {
+        volatile TestSupport.VirtualTime clientTime;
+
+        @Override
+        public String getName() {
+            return "server-takes";
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false; // only the stubs that name it
+        }
+
+        @Override
+        public void beforeResponseSent(ServeEvent event, Parameters parameters) {
+            clientTime.advance(Duration.ofMillis(parameters.getInt("millis")));
+        }
+    }
 
     private final TestSupport.RecordingSleeper sleeper = new TestSupport.RecordingSleeper();
 
@@ -100,44 +132,60 @@ class TimeoutTest {
         assertEquals(1, sleeper.waits.size());
     }
 
+    /**
+     * The waits the client chooses fit in its time bound: it does not start one that would end
+     * past the deadline. On a clock that only its waits move, backoffs of 100-200, 200-400,
+     * 400-800 and 800-1600 ms end the retries after three waits at most, long before the ten
+     * allowed. (The requests themselves are timed on the system's clock, with what is left: on a
+     * slow machine one may time out first, after fewer waits.)
+     */
     @Test
-    void retriesWithRealBackoffStayWithinTheRequestTimeout() throws Exception {
+    void retriesStopBeforeAWaitThatWouldPassTheRequestTimeout() throws Exception {
         wm.stubFor(post(urlEqualTo(ENCRYPT)).willReturn(unavailable()));
         Duration requestTimeout = Duration.ofMillis(1500);
-        try (KmsClient c = KmsClient.create(config(requestTimeout, 10))) {
-            KmsException e = assertTimeoutPreemptively(requestTimeout.plusSeconds(1),
-                    () -> assertThrows(KmsException.class, () -> encrypt(c)));
+        TestSupport.VirtualTime time = new TestSupport.VirtualTime();
+        try (KmsClient c = time.client(config(requestTimeout, 10))) {
+            KmsException e = assertThrows(KmsException.class, () -> encrypt(c));
             // Either the last 503 (the next wait would pass the deadline) or a final attempt cut short.
             assertTrue(e instanceof KmsApiException ? ((KmsApiException) e).status() == 503
                     : e.kind() == KmsException.Kind.TIMEOUT, e.toString());
         }
-        int attempts = requests(ENCRYPT);
-        // Backoff of 100-200, 200-400, 400-800, 800-1600 ms: the budget ends the retries long before 11 attempts.
-        assertTrue(attempts >= 2 && attempts <= 6, "attempts: " + attempts);
+        Duration waited = time.waits.stream().reduce(Duration.ZERO, Duration::plus);
+        assertTrue(waited.compareTo(requestTimeout) < 0, "waited " + waited + " of a " + requestTimeout + " bound: "
+                + time.waits);
+        assertTrue(time.waits.size() <= 3, "waits: " + time.waits);
     }
 
+    /**
+     * A re-login after a refused token spends the call's own time bound, not one of its own: when
+     * the refusal arrives with none left (the server took 2.5 s of the call's 2 s, on the client's
+     * clock), the re-login times out unsent. A re-login with a fresh budget would go out and get
+     * the token the server has ready, and the call would succeed.
+     */
     @Test
-    void reLoginAfterRefusalStaysWithinTheRequestTimeout() throws Exception {
+    void reLoginAfterRefusalSpendsTheCallsOwnTimeBound() throws Exception {
         wm.stubFor(post(urlEqualTo(LOGIN)).inScenario("login").whenScenarioStateIs(STARTED)
                 .willReturn(okJson("{\"accessToken\":\"tok-1\",\"expiresIn\":3600,\"accessTokenMaxTTL\":86400}"))
-                .willSetStateTo("slow"));
-        wm.stubFor(post(urlEqualTo(LOGIN)).inScenario("login").whenScenarioStateIs("slow")
-                .willReturn(okJson("{\"accessToken\":\"tok-2\",\"expiresIn\":3600,\"accessTokenMaxTTL\":86400}")
-                        .withFixedDelay(30_000)));
-        // The refusal itself arrives late: most of the budget is gone when the re-login starts.
+                .willSetStateTo("second"));
+        wm.stubFor(post(urlEqualTo(LOGIN)).inScenario("login").whenScenarioStateIs("second")
+                .willReturn(okJson("{\"accessToken\":\"tok-2\",\"expiresIn\":3600,\"accessTokenMaxTTL\":86400}")));
         wm.stubFor(post(urlEqualTo(ENCRYPT)).withHeader("Authorization", equalTo("Bearer tok-1"))
                 .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
-                        .withBody("{\"statusCode\":401,\"message\":\"Token expired\",\"error\":\"UnauthorizedError\"}")
-                        .withFixedDelay(1500)));
-        Duration requestTimeout = Duration.ofMillis(2000);
+                        .withBody("{\"statusCode\":401,\"message\":\"Token expired\",\"error\":\"UnauthorizedError\"}"))
+                .withServeEventListener("server-takes", Parameters.one("millis", 2500)));
+        wm.stubFor(post(urlEqualTo(ENCRYPT)).withHeader("Authorization", equalTo("Bearer tok-2"))
+                .willReturn(okJson(OK_BODY)));
         InfisicalConfig config = TestSupport.config(wm.baseUrl()).clientId(TestSupport.CLIENT_ID)
-                .clientSecret(TestSupport.CLIENT_SECRET).requestTimeout(requestTimeout).maxRetries(3).build();
-        try (KmsClient c = recordingClient(config)) {
-            KmsException e = assertTimeoutPreemptively(requestTimeout.plusMillis(1000),
-                    () -> assertThrows(KmsException.class, () -> encrypt(c)));
+                .clientSecret(TestSupport.CLIENT_SECRET).requestTimeout(Duration.ofMillis(2000)).maxRetries(3).build();
+        TestSupport.VirtualTime time = new TestSupport.VirtualTime();
+        SERVER_TAKES.clientTime = time;
+        try (KmsClient c = time.client(config)) {
+            KmsException e = assertThrows(KmsException.class, () -> encrypt(c));
             assertEquals(KmsException.Kind.TIMEOUT, e.kind(), e.toString());
+            assertEquals("login", e.operation(), "the re-login is what found no time left: " + e);
         }
-        assertEquals(2, requests(LOGIN));
+        assertEquals(1, requests(LOGIN), "no re-login was sent");
+        assertEquals(1, requests(ENCRYPT));
     }
 
     @Test
