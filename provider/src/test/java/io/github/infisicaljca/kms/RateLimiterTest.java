@@ -18,12 +18,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * The limiter between threads and a server: many threads against an in-memory server that
  * counts as Infisical does (fixed windows from the first request after the last one ended,
- * headers on every answer, refusals past the limit), and the overall (all routes) budget.
+ * headers on every answer, refusals past the limit), and the overall (all routes) budget. All
+ * on clocks of the test's, so what is asserted does not depend on the machine's speed.
  */
 class RateLimiterTest {
     private static final ApiCall ENCRYPT = ApiCall.post("encrypt", TestSupport.KEY_ID,
@@ -31,22 +33,24 @@ class RateLimiterTest {
     private static final ApiCall DECRYPT = ApiCall.post("decrypt", TestSupport.KEY_ID,
             "/v1/kms/keys/" + TestSupport.KEY_ID + "/decrypt", JsonNodeFactory.instance.objectNode());
 
-    /** Infisical's limiter in miniature: one route, one address, on the wall clock. */
+    /** Infisical's limiter in miniature: one route, one address, on the given clock. */
     static final class FixedWindowServer {
         private final int limit;
         private final long window;
+        private final LongSupplier clock;
         private long start;
         private int count;
         final AtomicInteger served = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
 
-        FixedWindowServer(int limit, Duration window) {
+        FixedWindowServer(int limit, Duration window, LongSupplier clock) {
             this.limit = limit;
             this.window = window.toNanos();
+            this.clock = clock;
         }
 
         synchronized HttpTransport.Response answer() {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (count == 0 || now - start >= window) {
                 start = now;
                 count = 0;
@@ -87,39 +91,51 @@ class RateLimiterTest {
         throw e;
     }
 
+    /**
+     * 32 threads for 3.5 s of virtual time, which stands still while any thread works: so a
+     * permit is always used in the instant it was had, and the counts below hold for any
+     * interleaving (the first window's 10 permits go at once; the other 22 threads find its end,
+     * the announced second plus one for rounding, past what their 2.5 s bound may wait for).
+     */
     @Test
     void threadsQueueForTheBudgetInsteadOfSpendingItOnRefusals() throws Exception {
-        FixedWindowServer server = new FixedWindowServer(10, Duration.ofSeconds(1));
-        RateLimiter limiter = new RateLimiter(System::nanoTime,
-                d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
-        long stop = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3500);
+        int threads = 32;
+        SharedVirtualTime time = new SharedVirtualTime(threads);
+        FixedWindowServer server = new FixedWindowServer(10, Duration.ofSeconds(1), time::nanos);
+        RateLimiter limiter = new RateLimiter(time::nanos, time);
+        long stop = time.nanos() + TimeUnit.MILLISECONDS.toNanos(3500);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger refusedHere = new AtomicInteger();
         List<Throwable> unexpected = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(32);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < 32; t++) {
+            for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
-                    while (System.nanoTime() < stop) {
-                        try {
-                            call(limiter, server, ENCRYPT, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500));
-                            ok.incrementAndGet();
-                        } catch (RateLimitedException e) {
-                            if (e.refusedByServer()) {
-                                synchronized (unexpected) {
-                                    unexpected.add(e);
+                    try {
+                        while (time.nanos() < stop) {
+                            try {
+                                call(limiter, server, ENCRYPT, time.nanos() + TimeUnit.MILLISECONDS.toNanos(2500));
+                                ok.incrementAndGet();
+                            } catch (RateLimitedException e) {
+                                if (e.refusedByServer()) {
+                                    synchronized (unexpected) {
+                                        unexpected.add(e);
+                                    }
+                                    return null;
                                 }
-                                return null;
+                                refusedHere.incrementAndGet();
+                                time.sleep(Duration.ofMillis(100)); // as a caller would: a refusal unsent is instant
                             }
-                            refusedHere.incrementAndGet();
                         }
+                        return null;
+                    } finally {
+                        time.done();
                     }
-                    return null;
                 }));
             }
             for (Future<?> f : workers) {
-                f.get(30, TimeUnit.SECONDS);
+                f.get(2, TimeUnit.MINUTES); // only stops a hung test: the run takes no real time to speak of
             }
         } finally {
             pool.shutdownNow();
@@ -134,8 +150,9 @@ class RateLimiterTest {
     @Test
     void aRefusalOfTheOverallBudgetHoldsEveryRoute() throws Exception {
         TestSupport.RecordingSleeper sleeper = new TestSupport.RecordingSleeper();
-        RateLimiter limiter = new RateLimiter(System::nanoTime, sleeper);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        TestSupport.ManualClock clock = new TestSupport.ManualClock();
+        RateLimiter limiter = new RateLimiter(clock::nanos, sleeper);
+        long deadline = clock.nanos() + TimeUnit.SECONDS.toNanos(15);
         RateLimiter.Ticket first = limiter.acquire(ENCRYPT, deadline);
         limiter.answered(first, response(200, Map.of("x-ratelimit-limit", List.of("200"),
                 "x-ratelimit-remaining", List.of("199"), "x-ratelimit-reset", List.of("59")), "{}"));
@@ -152,16 +169,16 @@ class RateLimiterTest {
         assertTrue(e.getMessage().contains("overall limit of 600 requests a window"), e.getMessage());
         assertEquals(List.of(), sleeper.waits);
 
-        long later = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long later = clock.nanos() + TimeUnit.SECONDS.toNanos(60);
         limiter.acquire(DECRYPT, later);
-        assertEquals(1, sleeper.waits.size(), "with time to spare, the call waits out the overall block");
-        assertTrue(sleeper.waits.get(0).compareTo(Duration.ofSeconds(39)) > 0, sleeper.waits.toString());
+        assertEquals(List.of(Duration.ofSeconds(40)), sleeper.waits, "with time to spare, the call waits out the overall block");
     }
 
     @Test
     void budgetsListEachRouteAsTheServerLastAnnouncedIt() throws Exception {
-        RateLimiter limiter = new RateLimiter(System::nanoTime, new TestSupport.RecordingSleeper());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        TestSupport.ManualClock clock = new TestSupport.ManualClock();
+        RateLimiter limiter = new RateLimiter(clock::nanos, new TestSupport.RecordingSleeper());
+        long deadline = clock.nanos() + TimeUnit.SECONDS.toNanos(15);
         limiter.answered(limiter.acquire(ENCRYPT, deadline), response(200, Map.of("x-ratelimit-limit", List.of("200"),
                 "x-ratelimit-remaining", List.of("150"), "x-ratelimit-reset", List.of("30")), "{}"));
         limiter.answered(limiter.acquire(DECRYPT, deadline), response(200, Map.of(), "{}"));
@@ -173,6 +190,6 @@ class RateLimiterTest {
         assertEquals("POST /v1/kms/keys/{keyId}/encrypt", encrypt.route());
         assertEquals(200, encrypt.limit());
         assertEquals(150, encrypt.remaining());
-        assertTrue(encrypt.resetIn().compareTo(Duration.ofSeconds(29)) > 0, encrypt.toString());
+        assertEquals(Duration.ofSeconds(30), encrypt.resetIn(), encrypt.toString());
     }
 }
