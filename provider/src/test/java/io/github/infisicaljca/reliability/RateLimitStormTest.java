@@ -19,11 +19,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -36,17 +38,21 @@ import org.junit.jupiter.api.Test;
  * INFISICAL-AES round trips, RSA signatures and INFISICAL-HMAC against the emulator's current
  * profile (429 refusals), and of INFISICAL-AES and INFISICAL-ENVELOPE against its 2024 profile
  * (a 500 refusal that only its headers tell apart from a rejected ciphertext). The windows are
- * two seconds instead of a minute, so a run crosses several in seconds; the counts it asserts
- * (wrong results, refusals) do not depend on the machine's speed, only how many calls fit does.
+ * two seconds instead of a minute, and the storm runs until the emulator has served every route
+ * it uses into its third window: a slower machine takes longer, it does not see fewer windows.
+ * Nothing asserted (wrong results, refusals, windows crossed) depends on the machine's speed.
  *
  * <p>At full scale, by hand: {@code -Dstorm.window=PT60S -Dstorm.windows=2}
- * runs two real minutes against the self-hosted default (200 writes, 60 reads a minute) with
- * the default time bound of 15 s.
+ * runs about two real minutes against the self-hosted default (200 writes, 60 reads a minute)
+ * with the default time bound of 15 s.
  */
 class RateLimitStormTest {
     private static final int THREADS = 64;
     private static final Duration WINDOW = Duration.parse(System.getProperty("storm.window", "PT2S"));
-    private static final Duration RUN = WINDOW.multipliedBy(Integer.getInteger("storm.windows", 3));
+    /** The storm goes on until every route it uses was served into this many windows. */
+    private static final int WINDOWS = Integer.getInteger("storm.windows", 3);
+    /** Only stops a storm that makes no progress: minutes beyond the windows it needs. */
+    private static final Duration HUNG = WINDOW.multipliedBy(WINDOWS).plusMinutes(3);
     private static final boolean FULL_SCALE = WINDOW.equals(Duration.ofMinutes(1));
     private static final RateLimits LIMITS = FULL_SCALE ? RateLimits.selfHostedDefault()
             : RateLimits.perWindow(25, 10, WINDOW);
@@ -143,16 +149,40 @@ class RateLimitStormTest {
         return limited && String.valueOf(t.getMessage()).contains("rate limited");
     }
 
-    private static Tally storm(List<Op> ops, List<String> names) throws Exception {
+    /**
+     * Requests the emulator served on each of {@code routes} (the last segment of their path),
+     * refusals not counted. Infisical counts per route, so more than {@code n - 1} windows'
+     * worth on a route means the route was served into its {@code n}th window at least.
+     */
+    private static Map<String, Long> served(KmsEmulator kms, List<String> routes) {
+        Map<String, Long> served = new TreeMap<>();
+        routes.forEach(r -> served.put(r, 0L));
+        for (RecordedRequest r : kms.requests()) {
+            String last = r.route().substring(r.route().lastIndexOf('/') + 1);
+            if (!r.rateLimited() && served.containsKey(last)) {
+                served.merge(last, 1L, Long::sum);
+            }
+        }
+        return served;
+    }
+
+    private static boolean crossedWindows(KmsEmulator kms, List<String> routes) {
+        return served(kms, routes).values().stream().allMatch(n -> n > (long) (WINDOWS - 1) * LIMITS.writes());
+    }
+
+    /** Runs the ops on every thread until each route was served into its last window (or the storm hangs). */
+    private static Tally storm(KmsEmulator kms, List<String> routes, List<Op> ops, List<String> names)
+            throws Exception {
         Tally tally = new Tally();
-        long stop = System.nanoTime() + RUN.toNanos();
+        long hungAt = System.nanoTime() + HUNG.toNanos();
+        AtomicBoolean enough = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
                 workers.add(pool.submit(() -> {
-                    for (int i = 0; System.nanoTime() < stop; i++) {
+                    for (int i = 0; !enough.get() && System.nanoTime() < hungAt; i++) {
                         int which = (thread + i) % ops.size();
                         tally.byOp.computeIfAbsent(names.get(which), n -> new AtomicInteger()).incrementAndGet();
                         try {
@@ -165,12 +195,15 @@ class RateLimitStormTest {
                                 tally.unexpected(e);
                             }
                         }
+                        if (crossedWindows(kms, routes)) {
+                            enough.set(true);
+                        }
                     }
                     return null;
                 }));
             }
             for (Future<?> w : workers) {
-                w.get(RUN.toSeconds() + 120, TimeUnit.SECONDS);
+                w.get(HUNG.toSeconds() + 60, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
@@ -178,13 +211,15 @@ class RateLimitStormTest {
         return tally;
     }
 
-    private static void assertOutcome(Tally tally, KmsEmulator kms) {
+    private static void assertOutcome(Tally tally, KmsEmulator kms, List<String> routes) {
         long refused = kms.requests().stream().filter(RecordedRequest::rateLimited).count();
-        String summary = tally + "; refused by the server " + refused + " of " + kms.requests().size();
-        System.out.println("rate-limit storm (" + LIMITS + ", " + RUN.toSeconds() + " s): " + summary);
+        String summary = tally + "; refused by the server " + refused + " of " + kms.requests().size()
+                + "; served by route " + served(kms, routes);
+        System.out.println("rate-limit storm (" + LIMITS + ", " + WINDOWS + " windows): " + summary);
         assertTrue(tally.unexpected.isEmpty(), summary);
         assertEquals(0, tally.wrong.get(), summary);
-        assertTrue(tally.correct.get() > LIMITS.writes(), "the run crossed windows: " + summary);
+        assertTrue(crossedWindows(kms, routes), "every route was served into window " + WINDOWS + " before the storm "
+                + "was given up as hung (" + HUNG.toSeconds() + " s): " + summary);
         assertTrue(refused <= HANDFUL, "the threads queued for the budget instead of spending it on refusals: "
                 + summary);
     }
@@ -198,9 +233,10 @@ class RateLimitStormTest {
             InfisicalPrivateKey rsa = (InfisicalPrivateKey) provider.key(kms.signingKeyId());
             Key mac = provider.key(hmacId);
             kms.clearRequests();
-            Tally tally = storm(List.of(roundTrip(provider, aes, "INFISICAL-AES"), rsaSignature(provider, rsa),
-                    hmac(provider, mac)), List.of("aes", "rsa", "hmac"));
-            assertOutcome(tally, kms);
+            List<String> routes = List.of("encrypt", "decrypt", "sign", "generate-mac");
+            Tally tally = storm(kms, routes, List.of(roundTrip(provider, aes, "INFISICAL-AES"),
+                    rsaSignature(provider, rsa), hmac(provider, mac)), List.of("aes", "rsa", "hmac"));
+            assertOutcome(tally, kms, routes);
         }
     }
 
@@ -211,9 +247,10 @@ class RateLimitStormTest {
             InfisicalProvider provider = provider(kms);
             Key aes = provider.key(kms.encryptionKeyId());
             kms.clearRequests();
-            Tally tally = storm(List.of(roundTrip(provider, aes, "INFISICAL-AES"),
+            List<String> routes = List.of("encrypt", "decrypt");
+            Tally tally = storm(kms, routes, List.of(roundTrip(provider, aes, "INFISICAL-AES"),
                     roundTrip(provider, aes, "INFISICAL-ENVELOPE")), List.of("aes", "envelope"));
-            assertOutcome(tally, kms);
+            assertOutcome(tally, kms, routes);
             assertTrue(kms.requests().stream().filter(RecordedRequest::rateLimited).allMatch(r -> r.status() == 500));
         }
     }
