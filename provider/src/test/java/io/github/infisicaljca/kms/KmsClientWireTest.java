@@ -153,8 +153,9 @@ class KmsClientWireTest {
         wm.stubFor(any(urlPathEqualTo(KMS)).withQueryParam("offset", equalTo("2"))
                 .willReturn(ok("{\"keys\":[],\"totalCount\":500}")));
 
-        // Bounded, so a client that keeps asking fails here instead of hanging the build.
-        List<KmsKey> all = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> client.listKeys(TestSupport.PROJECT_ID));
+        // Bounded, so a client that keeps asking fails here instead of hanging the build (a minute: far above
+        // the two requests a correct client makes, whatever the machine).
+        List<KmsKey> all = assertTimeoutPreemptively(Duration.ofMinutes(1), () -> client.listKeys(TestSupport.PROJECT_ID));
 
         assertEquals(List.of(keyId(1), keyId(2)), all.stream().map(KmsKey::id).toList());
         assertEquals(2, wm.getAllServeEvents().size(), "one full page, one empty page, then stop");
