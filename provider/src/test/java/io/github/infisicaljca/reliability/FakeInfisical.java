@@ -83,15 +83,15 @@ final class FakeInfisical implements AutoCloseable {
         return server;
     }
 
-    /** The configuration every cell uses: two retries, a 2 s budget per call, 1 s to connect. */
-    InfisicalConfig config(VerifyMode verify) {
-        return config(baseUrl(), verify);
+    /** The configuration every cell uses: two retries, 1 s to connect, the cell's budget per call. */
+    InfisicalConfig config(VerifyMode verify, Duration requestTimeout) {
+        return config(baseUrl(), verify, requestTimeout);
     }
 
-    static InfisicalConfig config(String url, VerifyMode verify) {
+    static InfisicalConfig config(String url, VerifyMode verify, Duration requestTimeout) {
         return InfisicalConfig.builder().withoutAmbientSources().url(url).clientId(CLIENT_ID)
                 .clientSecret(CLIENT_SECRET).projectId(PROJECT_ID).maxRetries(2)
-                .requestTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(1)).verify(verify).build();
+                .requestTimeout(requestTimeout).connectTimeout(Duration.ofSeconds(1)).verify(verify).build();
     }
 
     /** Forgets stubs, scenarios and requests, and serves the healthy server again. */

@@ -104,8 +104,12 @@ final class MatrixReport {
                 + " n/a), " + asExpected + " as expected, " + wrong + " wrong results, " + hangs + " hangs";
         StringBuilder md = new StringBuilder("# Fault matrix\n\n");
         md.append("Measured by `FaultMatrixTest`: each fault injected (WireMock) on the endpoint of each JCA operation; ")
-                .append("a fresh provider per cell with `maxRetries=2`, `requestTimeout=2 s`, `connectTimeout=1 s`. ")
-                .append("Each cell: what happened, the retries seen, the elapsed time. A cell that differs from its ")
+                .append("a fresh provider per cell with `maxRetries=2`, `connectTimeout=1 s`, `requestTimeout=")
+                .append(FaultMatrixTest.TIMEOUT_BOUND.toSeconds()).append(" s` for the two faults of a server that ")
+                .append("does not answer in time and ").append(FaultMatrixTest.PATIENT.toSeconds())
+                .append(" s for the others (far above any run: the retries a cell expects always fit). ")
+                .append("Each cell: what happened, the retries seen, the elapsed time (reported, not asserted). ")
+                .append("A cell that differs from its ")
                 .append("expectation is marked **UNEXPECTED**.\n\n");
         md.append("| fault |");
         for (Op op : Op.values()) {
