@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -16,11 +18,16 @@ class ConcurrencyHarnessTest {
     void everyThreadRunsItsOwnOperationAndTheWindowCountsThem() throws Exception {
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
         AtomicInteger created = new AtomicInteger();
+        // No operation completes before every thread has begun one: the run, which lasts until operations
+        // complete, then has seen all four threads however late the machine starts one.
+        CountDownLatch allBegun = new CountDownLatch(4);
         ConcurrencyHarness.Result r = ConcurrencyHarness.run(4, Duration.ofMillis(20), Duration.ofMillis(50),
                 Duration.ofMillis(200), 8, () -> {
                     created.incrementAndGet();
                     return () -> {
                         threads.add(Thread.currentThread());
+                        allBegun.countDown();
+                        allBegun.await(1, TimeUnit.MINUTES); // a bound only against a hang
                         Thread.sleep(1);
                     };
                 });

@@ -12,6 +12,13 @@ import io.github.infisicaljca.emulator.RateLimits;
 import java.security.Key;
 import java.security.ProviderException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Mac;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,15 +51,44 @@ class WindowedLoadTest {
         assertFalse(WindowedLoad.isRateLimit(misreported));
     }
 
+    /**
+     * A thread that lets a run end only once {@code ready} holds, whatever the machine's speed:
+     * its first operation waits for that and completes (a run lasts until its minimum of
+     * completions); each later one waits for the end of the run (the interrupt) and completes then.
+     * After a minute it stops waiting, so that a run that never gets ready fails its assertions
+     * instead of hanging.
+     */
+    private static Operation gate(BooleanSupplier ready) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return () -> {
+            if (first.getAndSet(false)) {
+                long giveUp = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (!ready.getAsBoolean() && System.nanoTime() < giveUp) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+                return;
+            }
+            while (!Thread.currentThread().isInterrupted()) {
+                LockSupport.park();
+            }
+        };
+    }
+
     @Test
     void aRateLimitIsCountedAndTheThreadWaitsForTheWindowItNames() throws Exception {
-        // The window reopens in about 30 s: each thread meets the limit once, then waits until the end.
-        WindowedLoad.Result r = WindowedLoad.run(3, Duration.ofMillis(300), 0, t -> () -> {
+        // The window reopens in about 30 s: each of three threads meets the limit once, then waits until the
+        // end; a fourth ends the run once all three wait (the only timed wait after a rate limit is its pause).
+        Set<Thread> limited = ConcurrentHashMap.newKeySet();
+        BooleanSupplier allPausing = () -> limited.size() == 3
+                && limited.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING);
+        WindowedLoad.Result r = WindowedLoad.run(4, Duration.ofMillis(300), 1, t -> t == 3 ? gate(allPausing) : () -> {
+            limited.add(Thread.currentThread());
             throw rateLimited;
         });
         assertEquals(3, r.rateLimited());
-        assertEquals(0, r.completed());
-        assertEquals(3, r.threads());
+        assertEquals(1, r.completed(), "the gate's");
+        assertEquals(0, r.abandoned());
+        assertEquals(4, r.threads());
     }
 
     @Test
@@ -84,8 +120,16 @@ class WindowedLoadTest {
 
     @Test
     void aThreadWaitingAtTheEndIsInterruptedAndAbandoned() throws Exception {
-        WindowedLoad.Result r = WindowedLoad.run(2, Duration.ofMillis(100), 0, t -> () -> Thread.sleep(60_000));
+        // Two threads wait a minute in their operation; a third ends the run once both are in it.
+        CountDownLatch entered = new CountDownLatch(2);
+        AtomicInteger waitedItOut = new AtomicInteger();
+        WindowedLoad.Result r = WindowedLoad.run(3, Duration.ofMillis(100), 1,
+                t -> t == 2 ? gate(() -> entered.getCount() == 0) : () -> {
+                    entered.countDown();
+                    Thread.sleep(60_000);
+                    waitedItOut.incrementAndGet();
+                });
         assertEquals(2, r.abandoned());
-        assertEquals(0, r.completedInAll());
+        assertEquals(0, waitedItOut.get());
     }
 }
