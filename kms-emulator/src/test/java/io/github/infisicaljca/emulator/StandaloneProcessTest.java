@@ -65,7 +65,7 @@ class StandaloneProcessTest {
                     ApiClient.JSON.readTree(dec.body()).path("plaintext").asText()));
         } finally {
             p.destroy();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the emulator stops on SIGTERM");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the emulator stops on SIGTERM");
         }
     }
 
@@ -96,7 +96,7 @@ class StandaloneProcessTest {
             assertTrue(last.headers().firstValue("retry-after").isPresent(), last.headers().toString());
         } finally {
             p.destroy();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         }
     }
 
