@@ -60,6 +60,12 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         return new KmsClient(config, sleeper, nanoClock, System::nanoTime);
     }
 
+    /** For tests: as above, with the rate limiter on a clock of the test's (one a sleeper moves on). */
+    static KmsClient create(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock,
+            LongSupplier limiterClock) {
+        return new KmsClient(config, sleeper, nanoClock, limiterClock);
+    }
+
     public InfisicalConfig config() {
         return config;
     }
