@@ -5,6 +5,7 @@ import io.github.infisicaljca.Version;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -115,8 +116,12 @@ final class HttpTransport {
         if (cause instanceof HttpTimeoutException) {
             return timeout(call, cause);
         }
-        if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException
-                || cause.getCause() instanceof UnresolvedAddressException) {
+        if (isUnresolvedHost(cause)) {
+            return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
+                    "the host name " + host + " does not resolve (no such name, or no DNS answer): check infisical.url (INFISICAL_URL)",
+                    cause);
+        }
+        if (cause instanceof ConnectException) {
             return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
                     "cannot connect to " + apiUrl.getHost() + (apiUrl.getPort() > 0 ? ":" + apiUrl.getPort() : "")
                             + " (" + cause.getClass().getSimpleName() + ")", cause);
@@ -134,6 +139,16 @@ final class HttpTransport {
         return new KmsException(KmsException.Kind.IO, call.operation(), call.keyId(),
                 "connection to " + host + " failed: " + cause.getClass().getSimpleName()
                         + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
+    }
+
+    /** The API's host name did not resolve: the JDK says so with one of these, wrapped or not. */
+    static boolean isUnresolvedHost(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SSLContext sslContextTrusting(InfisicalConfig config) {
