@@ -118,8 +118,8 @@ final class HttpTransport {
         }
         if (isUnresolvedHost(cause)) {
             return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
-                    "the host name " + host + " does not resolve (no such name, or no DNS answer): check infisical.url (INFISICAL_URL)",
-                    cause);
+                    "the host name " + host + " does not resolve (no such name, or no DNS answer): check "
+                            + "infisical.url (INFISICAL_URL)", cause);
         }
         if (cause instanceof ConnectException) {
             return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
