@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -86,7 +87,7 @@ final class HttpTransport {
             throw new KmsException(KmsException.Kind.INTERRUPTED, call.operation(), call.keyId(),
                     "interrupted while waiting for the server", e);
         } catch (IOException e) {
-            throw transportFailure(call, e);
+            throw transportFailure(call, e, SentValues.masker(call, bearerToken));
         }
     }
 
@@ -107,38 +108,57 @@ final class HttpTransport {
                         + "(infisical.requestTimeoutMillis)", cause);
     }
 
-    private KmsException transportFailure(ApiCall call, Throwable cause) {
+    /**
+     * The JDK's text for a failed exchange may quote what the server sent (an unreadable status
+     * line, verbatim), and a server can send back what it was sent: {@code mask} hides that, in
+     * the message and in the cause kept.
+     */
+    private KmsException transportFailure(ApiCall call, IOException failure, UnaryOperator<String> mask) {
         String host = apiUrl.getHost();
-        if (cause instanceof HttpConnectTimeoutException) {
+        Throwable cause = scrubbed(failure, mask);
+        if (failure instanceof HttpConnectTimeoutException) {
             return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
                     "cannot connect to " + host + " within infisical.connectTimeoutMillis", cause);
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (failure instanceof HttpTimeoutException) {
             return timeout(call, cause);
         }
-        if (isUnresolvedHost(cause)) {
+        if (isUnresolvedHost(failure)) {
             return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
                     "the host name " + host + " does not resolve (no such name, or no DNS answer): check "
                             + "infisical.url (INFISICAL_URL)", cause);
         }
-        if (cause instanceof ConnectException) {
+        if (failure instanceof ConnectException) {
             return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
-                    "cannot connect to " + apiUrl.getHost() + (apiUrl.getPort() > 0 ? ":" + apiUrl.getPort() : "")
-                            + " (" + cause.getClass().getSimpleName() + ")", cause);
+                    "cannot connect to " + host + (apiUrl.getPort() > 0 ? ":" + apiUrl.getPort() : "")
+                            + " (" + failure.getClass().getSimpleName() + ")", cause);
         }
-        if (cause instanceof SSLException) {
+        if (failure instanceof SSLException) {
             // A TLS failure is not transient: retrying cannot make an untrusted certificate trusted.
             return new KmsException(KmsException.Kind.CONNECT, call.operation(), call.keyId(),
                     "TLS handshake with " + host + " failed (is the server's CA in infisical.caCertPath?): "
-                            + cause.getMessage(), cause);
+                            + mask.apply(failure.getMessage()), cause);
         }
-        if (LimitedBodySubscriber.tooLarge(cause)) {
+        if (LimitedBodySubscriber.tooLarge(failure)) {
             return new KmsException(KmsException.Kind.MALFORMED_RESPONSE, call.operation(), call.keyId(),
                     "the response body exceeds " + MAX_RESPONSE_BYTES + " bytes", cause);
         }
         return new KmsException(KmsException.Kind.IO, call.operation(), call.keyId(),
-                "connection to " + host + " failed: " + cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
+                "connection to " + host + " failed: " + failure.getClass().getSimpleName()
+                        + (failure.getMessage() == null ? "" : " (" + mask.apply(failure.getMessage()) + ")"), cause);
+    }
+
+    /** The failure, or when a text in its chain held something masked, a copy of it without. */
+    private static Throwable scrubbed(Throwable failure, UnaryOperator<String> mask) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String text = t.getMessage();
+            if (text != null && !text.equals(mask.apply(text))) {
+                IOException copy = new IOException(mask.apply(failure.toString()));
+                copy.setStackTrace(failure.getStackTrace());
+                return copy;
+            }
+        }
+        return failure;
     }
 
     /** The API's host name did not resolve: the JDK says so with one of these, wrapped or not. */
