@@ -135,6 +135,16 @@ class HostileServerTest {
         assertTrue(named.getMessage().contains("'kmip-only'"), "a usage-like word is quoted: " + named.getMessage());
     }
 
+    @Test
+    void aLoginAnswerWhoseTokenTypeIsTheClientSecretIsRefusedWithoutQuotingIt() {
+        wm.stubFor(any(urlEqualTo("/api/v1/auth/universal-auth/login")).willReturn(ok("{\"accessToken\":\"tok-1\","
+                + "\"expiresIn\":3600,\"accessTokenMaxTTL\":86400,\"tokenType\":\"" + TestSupport.CLIENT_SECRET + "\"}")));
+        KmsException e = assertThrows(KmsException.class,
+                () -> client.login(TestSupport.CLIENT_ID, Secret.of(TestSupport.CLIENT_SECRET)));
+        assertEquals(KmsException.Kind.MALFORMED_RESPONSE, e.kind());
+        assertNoEcho(e, TestSupport.CLIENT_SECRET);
+    }
+
     // ---- error answers echoing the request -----------------------------------------------------
 
     @Test
