@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -29,15 +30,31 @@ import javax.net.ssl.TrustManagerFactory;
  * slowly dribbled body hold the caller forever.
  */
 final class HttpTransport {
-    /** Far above any legitimate answer (a 1 MiB payload in base64, a page of 100 keys). */
-    static final int MAX_RESPONSE_BYTES = 16 << 20;
+    /**
+     * The most any answer of the API can hold, with margin: 2 MiB. The largest are on the newest
+     * servers, which cap plaintext and data at 1 MiB and ciphertext at 1 MiB + 1024 bytes (the
+     * others cap every field at 4096): a decrypt's plaintext of up to 1 MiB + 993 bytes is
+     * 1,399,428 characters of base64, an encrypt's ciphertext (plaintext + 31) 1,398,144; a page of
+     * key listing is 100 keys of at most about 3.5 KB each (a 32-character name, a description of
+     * 500 characters that JSON may escape to six bytes each, the fixed fields), about 350 KB;
+     * signatures (at most 8192 bytes), public keys, MACs and error bodies are a few KB. So 1.4 MB
+     * is the largest legitimate answer, and anything past 2 MiB is refused unread.
+     */
+    static final int MAX_RESPONSE_BYTES = 2 << 20;
 
     static final String USER_AGENT = "infisical-jca/" + Version.current();
 
     private final HttpClient client;
     private final URI apiUrl;
+    private final IntFunction<byte[]> allocator;
 
     HttpTransport(InfisicalConfig config) {
+        this(config, byte[]::new);
+    }
+
+    /** @param allocator makes the body buffers (tests see or fail the allocations) */
+    HttpTransport(InfisicalConfig config, IntFunction<byte[]> allocator) {
+        this.allocator = allocator;
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 // HTTP/1.1 keep-alive: what Infisical and the proxies in front of it speak everywhere,
@@ -79,14 +96,15 @@ final class HttpTransport {
         // executor, one more thread hand-off per call, which measured at about 0.2 ms (twice the
         // whole loopback round trip). The body's share of the deadline is the subscriber's.
         try {
-            HttpResponse<byte[]> response = client.send(request.build(),
-                    info -> new LimitedBodySubscriber(MAX_RESPONSE_BYTES, deadlineNanos));
+            HttpResponse<byte[]> response = client.send(request.build(), info -> new LimitedBodySubscriber(
+                    MAX_RESPONSE_BYTES, deadlineNanos, declaredLength(info.headers()), allocator));
             return new Response(response.statusCode(), response.headers(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // send has cancelled the exchange
             throw new KmsException(KmsException.Kind.INTERRUPTED, call.operation(), call.keyId(),
                     "interrupted while waiting for the server", e);
         } catch (IOException e) {
+            rethrowError(e);
             throw transportFailure(call, e, SentValues.masker(call, bearerToken));
         }
     }
@@ -139,9 +157,10 @@ final class HttpTransport {
                     "TLS handshake with " + host + " failed (is the server's CA in infisical.caCertPath?): "
                             + mask.apply(failure.getMessage()), cause);
         }
-        if (LimitedBodySubscriber.tooLarge(failure)) {
+        IOException tooLarge = LimitedBodySubscriber.tooLarge(failure);
+        if (tooLarge != null) {
             return new KmsException(KmsException.Kind.MALFORMED_RESPONSE, call.operation(), call.keyId(),
-                    "the response body exceeds " + MAX_RESPONSE_BYTES + " bytes", cause);
+                    tooLarge.getMessage(), cause);
         }
         return new KmsException(KmsException.Kind.IO, call.operation(), call.keyId(),
                 "connection to " + host + " failed: " + failure.getClass().getSimpleName()
@@ -159,6 +178,28 @@ final class HttpTransport {
             }
         }
         return failure;
+    }
+
+    /** The Content-Length, or -1 when there is none (chunked) or it is not a number (the JDK's parser judges it). */
+    private static long declaredLength(HttpHeaders headers) {
+        try {
+            return headers.firstValueAsLong("content-length").orElse(-1);
+        } catch (NumberFormatException unreadable) {
+            return -1;
+        }
+    }
+
+    /**
+     * HttpClient reports whatever a body subscriber threw as an IOException's cause, an Error
+     * included: an OutOfMemoryError must reach the caller as itself, never as an I/O failure that
+     * the retry policy would try again.
+     */
+    private static void rethrowError(IOException failure) {
+        for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+        }
     }
 
     /** The API's host name did not resolve: the JDK says so with one of these, wrapped or not. */

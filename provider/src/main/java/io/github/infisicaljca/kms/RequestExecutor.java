@@ -77,6 +77,11 @@ final class RequestExecutor {
                     throw e;
                 }
                 failure = e;
+            } catch (RuntimeException | Error e) {
+                // Out of memory reading the body, say: the permit (maybe the route's probe, which
+                // every other caller waits for) must not stay held.
+                limiter.unanswered(ticket);
+                throw e;
             }
             if (response != null) {
                 log(call, response.status(), started, retries);
@@ -89,7 +94,12 @@ final class RequestExecutor {
                     }
                     return body;
                 }
-                failure = ErrorResponses.toException(call, response, redactor(call, token));
+                try {
+                    failure = ErrorResponses.toException(call, response, redactor(call, token));
+                } catch (RuntimeException | Error e) {
+                    limiter.answered(ticket, response);
+                    throw e;
+                }
                 if (failure instanceof RateLimitedException r) {
                     limiter.refused(ticket, r, retry.backoff(retries));
                 } else {
