@@ -65,7 +65,8 @@ final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
         if (declaredLength > limit) {
             s.cancel();
             result.completeExceptionally(new ResponseTooLargeException("the response announces a body of "
-                    + declaredLength + " bytes (Content-Length), more than the " + limit + " any answer of the API can have"));
+                    + declaredLength + " bytes (Content-Length), more than the " + limit
+                    + " any answer of the API can have"));
             return;
         }
         // A timer that the body's completion cancels (orTimeout's own canceller), so none is

@@ -16,14 +16,15 @@ import java.util.regex.Pattern;
  * long value short, "'aGVsbG8gd29y...' is invalid").
  */
 final class SentValues {
-    /** Body fields that carry a secret or the caller's data. */
-    private static final String[] FIELDS = {"clientSecret", "accessToken", "plaintext", "data", "ciphertext",
-        "signature", "mac"};
+    /** Body fields that carry a credential (auth calls), masked whatever their length. */
+    private static final String[] CREDENTIALS = {"clientSecret", "accessToken"};
+    /** Body fields that carry the caller's data. */
+    private static final String[] PAYLOAD = {"plaintext", "data", "ciphertext", "signature", "mac"};
     /**
-     * A sent value shorter than this is not searched for: a one-byte payload's base64 ("AQ==")
-     * would otherwise mask a word of the server's own text.
+     * A payload shorter than this is not searched for: a one-byte payload's base64 ("AQ==") would
+     * otherwise mask a word of the server's own text.
      */
-    private static final int MIN_WHOLE = 8;
+    private static final int MIN_PAYLOAD = 8;
     /** A run of the server's text this long that occurs inside a sent value is a piece of it. */
     private static final int MIN_PIECE = 16;
     /**
@@ -41,17 +42,20 @@ final class SentValues {
         if (sentToken != null && !sentToken.isEmpty()) {
             values.add(sentToken);
         }
-        if (call.body() != null) {
-            for (String field : FIELDS) {
-                JsonNode v = call.body().get(field);
-                if (v != null && v.isTextual() && v.textValue().length() >= MIN_WHOLE) {
-                    values.add(v.textValue());
-                }
-            }
-        }
+        add(values, call.body(), CREDENTIALS, 1);
+        add(values, call.body(), PAYLOAD, MIN_PAYLOAD);
         // Longest first, so a value holding another is masked whole.
         values.sort((a, b) -> b.length() - a.length());
         return values.isEmpty() ? UnaryOperator.identity() : text -> mask(text, values);
+    }
+
+    private static void add(List<String> values, JsonNode body, String[] fields, int minLength) {
+        for (String field : fields) {
+            JsonNode v = body == null ? null : body.get(field);
+            if (v != null && v.isTextual() && v.textValue().length() >= minLength) {
+                values.add(v.textValue());
+            }
+        }
     }
 
     private static String mask(String text, List<String> values) {
