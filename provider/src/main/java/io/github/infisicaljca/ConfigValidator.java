@@ -62,7 +62,8 @@ final class ConfigValidator {
         v.connectTimeoutMillis = v.integer(sources, Setting.CONNECT_TIMEOUT_MILLIS, 1, 600_000);
         v.requestTimeoutMillis = v.integer(sources, Setting.REQUEST_TIMEOUT_MILLIS, 1, 3_600_000);
         v.maxRetries = (int) v.integer(sources, Setting.MAX_RETRIES, 0, 10);
-        v.maxPayloadBytes = (int) v.integer(sources, Setting.MAX_PAYLOAD_BYTES, 64, 64 << 20);
+        // 1 MiB: the most any Infisical server accepts, and what the client's answer cap is sized for.
+        v.maxPayloadBytes = (int) v.integer(sources, Setting.MAX_PAYLOAD_BYTES, 64, 1 << 20);
         v.verify = v.verify(sources.value(Setting.VERIFY));
         v.caCertificates(sources.value(Setting.CA_CERT_PATH));
         if (!v.problems.isEmpty()) {

@@ -182,6 +182,7 @@ class InfisicalConfigTest {
         "infisical.maxRetries, 11, between 0 and 10",
         "infisical.maxRetries, 2.5, whole number",
         "infisical.maxPayloadBytes, 10, between 64 and",
+        "infisical.maxPayloadBytes, 1048577, between 64 and 1048576",
         "infisical.verify, sometimes, 'local' or 'remote'",
         "infisical.allowInsecureHttp, yes, true or false",
     })

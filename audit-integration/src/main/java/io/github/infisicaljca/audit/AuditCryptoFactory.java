@@ -6,6 +6,7 @@ import io.github.infisicaljca.InfisicalProvider;
 import io.github.infisicaljca.InfisicalSecretKey;
 import io.github.infisicaljca.audit.config.KmsConfig;
 import io.github.infisicaljca.audit.config.SecurityConfig;
+import io.github.infisicaljca.kms.KeyUsage;
 import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.security.KeyException;
 
@@ -28,16 +29,19 @@ public final class AuditCryptoFactory {
             InfisicalProvider provider = new InfisicalProvider(kms.toProviderConfig());
             InfisicalKey signing = provider.key(kms.signingKeyId());
             if (!(signing instanceof InfisicalPrivateKey)) {
-                throw new KeyException("KMS_SIGNING_KEY_ID " + kms.signingKeyId() + " is a " + signing.keyUsage().wireName()
-                        + " key, not a sign-verify key");
+                String usage = signing.keyUsage().wireName();
+                throw new KeyException("KMS_SIGNING_KEY_ID " + kms.signingKeyId() + (usage.startsWith("e") ? " is an "
+                        : " is a ") + usage + " key, not a sign-verify key");
             }
             SigningAlgorithm algorithm = SigningAlgorithm.fromWire(kms.signingAlgorithm())
                     .orElseThrow(() -> new KeyException("unknown signing algorithm " + kms.signingAlgorithm()));
             b.kms(KmsEventSigner.of(provider, (InfisicalPrivateKey) signing, algorithm));
             if (config.enableLogEncryption() && kms.encryptionKeyId() != null) {
                 InfisicalKey enc = provider.key(kms.encryptionKeyId());
-                if (!(enc instanceof InfisicalSecretKey)) {
-                    throw new KeyException("KMS_ENCRYPTION_KEY_ID " + kms.encryptionKeyId() + " is not an encryption key");
+                // An HMAC key is a secret-key handle too: the usage tells them apart.
+                if (!(enc instanceof InfisicalSecretKey) || enc.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
+                    throw new KeyException("KMS_ENCRYPTION_KEY_ID " + kms.encryptionKeyId() + " is a "
+                            + enc.keyUsage().wireName() + " key, not an encrypt-decrypt key");
                 }
                 b.encryption(new EventEncryption(provider, (InfisicalSecretKey) enc, provider.config().maxPayloadBytes()));
             }

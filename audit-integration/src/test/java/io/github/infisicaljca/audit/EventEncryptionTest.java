@@ -202,6 +202,17 @@ class EventEncryptionTest {
         assertEquals(SMALL, enc.decrypt(ct), "the fault was one-off");
     }
 
+    /** A 500 other than the servers' answer to a bad ciphertext is an outage, not tampering. */
+    @Test
+    void aDecryptsServerFailureIsAnOutageNotTampering() throws Exception {
+        String ct = enc.encrypt(SMALL);
+        emu.kms.inject("POST", "/decrypt$", Fault.status(500,
+                "{\"statusCode\":500,\"message\":\"Something went wrong\",\"error\":\"DatabaseError\"}"), -1);
+        AuditCryptoException down = assertThrows(AuditCryptoException.class, () -> enc.decrypt(ct));
+        assertTrue(down.kmsUnavailable(), down.getMessage());
+        assertNoPayload(down, SMALL);
+    }
+
     @Test
     void auditCryptoHandsOutItsEncryption() {
         AuditCrypto with = AuditCrypto.builder().hmac(HmacEventSigner.of(Secret.of("s")))

@@ -105,7 +105,7 @@ final class CryptoOperations {
         }
         if (key.spec().usage != usage) {
             throw ApiError.badRequest("Key usage must be " + usage.wire + " for this operation; key " + key.name()
-                    + " is a " + key.spec().usage.wire + " key");
+                    + (key.spec().usage.wire.startsWith("e") ? " is an " : " is a ") + key.spec().usage.wire + " key");
         }
     }
 

@@ -216,8 +216,12 @@ class CryptoProtocolTest {
         ApiClient.Answer aes = api.op(kms.encryptionKeyId(), "sign", obj().put("signingAlgorithm", "ECDSA_SHA_256")
                 .put("data", b64(MESSAGE)));
         assertEquals(400, aes.status());
+        assertEquals("Key usage must be sign-verify for this operation; key " + KmsEmulator.ENCRYPTION_KEY
+                + " is an encrypt-decrypt key", aes.text("message"));
         ApiClient.Answer rsaEncrypt = encrypt(kms.signingKeyId(), MESSAGE);
         assertEquals(400, rsaEncrypt.status());
+        assertEquals("Key usage must be encrypt-decrypt for this operation; key " + KmsEmulator.SIGNING_KEY
+                + " is a sign-verify key", rsaEncrypt.text("message"));
     }
 
     @Test

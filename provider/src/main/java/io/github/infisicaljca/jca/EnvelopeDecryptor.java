@@ -4,7 +4,6 @@ import io.github.infisicaljca.EnvelopeParameterSpec;
 import io.github.infisicaljca.kms.KmsException;
 import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
-import java.security.ProviderException;
 import java.util.Arrays;
 import java.util.UUID;
 import javax.crypto.AEADBadTagException;
@@ -141,7 +140,7 @@ final class EnvelopeDecryptor {
                 if (RemoteFailures.isRejectedCiphertext(e)) {
                     throw RemoteFailures.rejected(e);
                 }
-                throw new ProviderException("INFISICAL-ENVELOPE cannot unwrap the data key: " + e.getMessage(), e);
+                throw RemoteFailures.unchecked("INFISICAL-ENVELOPE cannot unwrap the data key", e);
             }
             if (dataKey.length != EnvelopeFormat.DATA_KEY) {
                 throw new AEADBadTagException("the unwrapped data key has " + dataKey.length + " bytes, not 32");

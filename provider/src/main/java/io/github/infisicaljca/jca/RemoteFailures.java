@@ -17,20 +17,47 @@ final class RemoteFailures {
     }
 
     /**
-     * A decrypt the server refused because of the ciphertext: 500 on the 2024 server (tampered,
-     * truncated or another key's), or a validation failure of the ciphertext field.
+     * A decrypt the server refused because of the ciphertext: its catch-all 500 (below), or a
+     * validation failure of the ciphertext field.
      */
     static boolean isRejectedCiphertext(KmsException e) {
         if (!(e instanceof KmsApiException) || !"decrypt".equals(e.operation())) {
             return false;
         }
         KmsApiException a = (KmsApiException) e;
-        return a.status() == 500 || a.isValidationFailure() || (a.status() == 400 && !isKeyProblem(a));
+        if (a.status() == 500) {
+            return isCatchAll(a);
+        }
+        return a.isValidationFailure() || (a.status() == 400 && !isKeyProblem(a));
+    }
+
+    /**
+     * How both servers answer a ciphertext that does not authenticate: AES-GCM's plain error falls
+     * through Infisical's error handler to its last branch, {@code 500 InternalServerError "Something
+     * went wrong"} (the 2024 server, transcript 27-kms-decrypt-tampered; today's adds a reqId). Any
+     * other 500 (a named internal error such as DatabaseError, another message, a proxy's page) is
+     * the server failing, which says nothing of the ciphertext.
+     */
+    private static boolean isCatchAll(KmsApiException a) {
+        return "InternalServerError".equals(a.error()) && "Something went wrong".equals(a.serverMessage());
     }
 
     private static boolean isKeyProblem(KmsApiException a) {
         String m = a.serverMessage() == null ? "" : a.serverMessage().toLowerCase(java.util.Locale.ROOT);
         return m.contains("disabled") || m.contains("key usage") || m.contains("not found");
+    }
+
+    /**
+     * The client's message, and for a server error of a decrypt that it is not a verdict on the
+     * ciphertext: callers (and the audit module) tell tampering from an outage by the exception,
+     * a reader by this text.
+     */
+    static String describe(KmsException e) {
+        if (e instanceof KmsApiException && ((KmsApiException) e).isServerError() && "decrypt".equals(e.operation())) {
+            return "Infisical server failure (HTTP " + ((KmsApiException) e).status() + "), not a sign of tampering: "
+                    + "the server did not judge the ciphertext; try again later (" + e.getMessage() + ")";
+        }
+        return e.getMessage();
     }
 
     static AEADBadTagException rejected(KmsException e) {
@@ -43,16 +70,16 @@ final class RemoteFailures {
         if (isRejectedCiphertext(e)) {
             return rejected(e);
         }
-        return withCause(new IllegalBlockSizeException(e.getMessage()), e);
+        return withCause(new IllegalBlockSizeException(describe(e)), e);
     }
 
     static InvalidKeyException invalidKey(String context, KmsException e) {
-        return withCause(new InvalidKeyException(context + ": " + e.getMessage()), e);
+        return withCause(new InvalidKeyException(context + ": " + describe(e)), e);
     }
 
     /** For methods that declare nothing (Mac.doFinal, Cipher.update). */
     static ProviderException unchecked(String context, KmsException e) {
-        return new ProviderException(context + ": " + e.getMessage(), e);
+        return new ProviderException(context + ": " + describe(e), e);
     }
 
     private static <T extends GeneralSecurityException> T withCause(T ex, Throwable cause) {

@@ -2,6 +2,7 @@ package io.github.infisicaljca.kms;
 
 import io.github.infisicaljca.Secret;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * A Universal Auth login or renewal answer. A zero duration means the server set no limit.
@@ -12,6 +13,8 @@ import java.time.Duration;
  * @param tokenType   {@code Bearer}
  */
 public record AuthToken(Secret accessToken, Duration expiresIn, Duration maxTtl, String tokenType) {
+    /** A scheme name such as "Bearer". */
+    private static final Pattern TOKEN_TYPE = Pattern.compile("[A-Za-z]{1,16}");
 
     static AuthToken read(Json.Reader r) throws KmsException {
         String token = r.text("accessToken");
@@ -24,6 +27,10 @@ public record AuthToken(Secret accessToken, Duration expiresIn, Duration maxTtl,
             throw r.malformed("negative token lifetime");
         }
         String type = r.optionalText("tokenType");
+        if (type != null && !TOKEN_TYPE.matcher(type).matches()) {
+            // Not quoted, and not kept for toString: it may be what the login sent (the client secret).
+            throw r.malformed("field 'tokenType' is not a token type's name");
+        }
         return new AuthToken(Secret.of(token), Duration.ofSeconds(expiresIn),
                 Duration.ofSeconds(maxTtl == null ? 0 : maxTtl), type == null ? "Bearer" : type);
     }

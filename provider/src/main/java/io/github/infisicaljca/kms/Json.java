@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /**
  * The client's reading of the wire format: JSON via Jackson's tree model (so unknown fields are
@@ -16,6 +17,8 @@ import java.util.Base64;
 final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private Json() {
     }
@@ -62,6 +65,18 @@ final class Json {
             throw new IllegalArgumentException("not canonical base64");
         }
         return decoded;
+    }
+
+    static boolean isUuid(String id) {
+        return id != null && UUID.matcher(id).matches();
+    }
+
+    /**
+     * An id the server sent, for a message: quoted only when it is a UUID, as ids are. Anything
+     * else may be what the server was sent (the token, the plaintext), echoed to get it logged.
+     */
+    static String quotedId(String id) {
+        return isUuid(id) ? id : "a value that is not a UUID";
     }
 
     static KmsException malformed(String operation, String keyId, String detail) {
@@ -180,7 +195,7 @@ final class Json {
         void expectKeyId(String field) throws KmsException {
             String answered = optionalText(field);
             if (answered != null && keyId != null && !answered.equalsIgnoreCase(keyId)) {
-                throw malformed("the response names key " + answered + " instead of " + keyId);
+                throw malformed("the response names another key (" + quotedId(answered) + ") instead of " + keyId);
             }
         }
 

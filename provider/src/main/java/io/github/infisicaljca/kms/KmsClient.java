@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The Infisical KMS REST client: every call of the API reference, with explicit timeouts,
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  * configuration and share it. Knows HTTP and JSON, nothing of JCA.
  */
 public final class KmsClient implements KmsOperations, AutoCloseable {
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     static final int PAGE_SIZE = 100;
     /** One retry for a transient fault; a refused ciphertext stays refused (the 2024 server answers 500). */
     static final int DECRYPT_500_RETRIES = 1;
@@ -117,7 +115,7 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
             // A listing of another project (a proxy mix-up, a server bug) would put foreign keys in the KeyStore.
             if (key.projectId() != null && !key.projectId().equalsIgnoreCase(projectId)) {
                 throw r.malformed("the listing of project " + projectId + " holds key " + key.id()
-                        + " of project " + key.projectId());
+                        + " of another project (" + Json.quotedId(key.projectId()) + ")");
             }
             keys.add(key);
         }
@@ -373,7 +371,7 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
 
     private static String checkId(String keyId) {
         requireText(keyId, "key id");
-        if (!UUID.matcher(keyId).matches()) {
+        if (!Json.isUuid(keyId)) {
             throw new IllegalArgumentException("key id '" + keyId + "' is not a UUID");
         }
         return keyId;

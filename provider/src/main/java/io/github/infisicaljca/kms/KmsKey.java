@@ -2,6 +2,7 @@ package io.github.infisicaljca.kms;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /**
  * A KMS key's metadata as the server describes it. Fields absent on some servers are null
@@ -13,6 +14,8 @@ import java.time.format.DateTimeParseException;
 public record KmsKey(String id, String name, String description, String projectId, String orgId,
         boolean disabled, KeyUsage keyUsage, String algorithm, Integer version, Instant createdAt,
         Instant updatedAt) {
+    /** Lower-case words joined by hyphens, as Infisical's usage names are (no digits: a token may look so). */
+    private static final Pattern USAGE_LIKE = Pattern.compile("[a-z]{1,20}(-[a-z]{1,20}){0,3}");
 
     static KmsKey read(Json.Reader r) throws KmsException {
         String algorithm = r.optionalText("algorithm");
@@ -22,11 +25,17 @@ public record KmsKey(String id, String name, String description, String projectI
         String usageText = r.optionalText("keyUsage");
         KeyUsage usage = usageText == null ? KeyUsage.ofAlgorithm(algorithm) : KeyUsage.fromWire(usageText);
         if (usage == null) {
-            throw r.malformed("unknown keyUsage '" + usageText + "'");
+            // Quoted only when it looks like a usage name: the server may echo what it was sent in any field.
+            throw r.malformed("unknown keyUsage" + (USAGE_LIKE.matcher(usageText).matches() ? " '" + usageText + "'"
+                    : " (a value that is not a usage name)"));
+        }
+        String id = r.text("id");
+        if (!Json.isUuid(id)) {
+            throw r.malformed("a key's id is not a UUID");
         }
         Long version = r.optionalNumber("version");
         Boolean disabled = r.optionalBool("isDisabled");
-        return new KmsKey(r.text("id"), r.text("name"), r.optionalText("description"), r.optionalText("projectId"),
+        return new KmsKey(id, r.text("name"), r.optionalText("description"), r.optionalText("projectId"),
                 r.optionalText("orgId"), disabled != null && disabled, usage, algorithm,
                 version == null ? null : version.intValue(), instant(r, "createdAt"), instant(r, "updatedAt"));
     }

@@ -26,8 +26,10 @@ record RateLimitHeaders(int limit, int remaining, Duration reset, Duration retry
     static final Duration MAX_WAIT = Duration.ofDays(1);
     static final RateLimitHeaders NONE = new RateLimitHeaders(-1, -1, null, null);
 
-    private static final Pattern TRY_AGAIN = Pattern.compile("try again in (\\d{1,9}) seconds?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DIGITS = Pattern.compile("\\d{1,19}");
+    // Any number of digits (RFC 9110's delay-seconds is 1*DIGIT): a long one saturates rather than being ignored.
+    private static final Pattern TRY_AGAIN = Pattern.compile("try again in (\\d+) seconds?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=\\d)");
 
     /** @param message the error's message, read for "try again in N seconds" when a 429 has no header */
     static RateLimitHeaders read(int status, HttpHeaders headers, String message) {
@@ -101,8 +103,8 @@ record RateLimitHeaders(int limit, int remaining, Duration reset, Duration retry
         if (value == null || !DIGITS.matcher(value.strip()).matches()) {
             return null;
         }
-        String v = value.strip();
-        // Saturate instead of overflowing: 19 digits may exceed a long.
+        String v = LEADING_ZEROS.matcher(value.strip()).replaceFirst("");
+        // Saturate instead of overflowing: past 7 digits it is past MAX_WAIT anyway.
         long s = v.length() > 7 ? MAX_WAIT.toSeconds() : Long.parseLong(v);
         return Duration.ofSeconds(Math.min(s, MAX_WAIT.toSeconds()));
     }
@@ -111,7 +113,7 @@ record RateLimitHeaders(int limit, int remaining, Duration reset, Duration retry
         if (value.isEmpty() || !DIGITS.matcher(value.get().strip()).matches()) {
             return -1;
         }
-        String v = value.get().strip();
+        String v = LEADING_ZEROS.matcher(value.get().strip()).replaceFirst("");
         return v.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(v);
     }
 }

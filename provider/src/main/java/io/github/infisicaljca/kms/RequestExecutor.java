@@ -1,7 +1,6 @@
 package io.github.infisicaljca.kms;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.infisicaljca.Secret;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -16,8 +15,6 @@ import java.util.function.UnaryOperator;
  */
 final class RequestExecutor {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.kms");
-    /** A sent plaintext (base64) shorter than this is not searched for in error texts. */
-    private static final int MIN_MASKED_PLAINTEXT = 8;
 
     /** Pauses between attempts; tests substitute one that records instead of sleeping. */
     interface Sleeper {
@@ -85,6 +82,11 @@ final class RequestExecutor {
                     throw e;
                 }
                 failure = e;
+            } catch (RuntimeException | Error e) {
+                // Out of memory reading the body, say: the permit (maybe the route's probe, which
+                // every other caller waits for) must not stay held.
+                limiter.unanswered(ticket);
+                throw e;
             }
             if (response != null) {
                 log(call, response.status(), started, retries);
@@ -97,7 +99,12 @@ final class RequestExecutor {
                     }
                     return body;
                 }
-                failure = ErrorResponses.toException(call, response, redactor(call, token));
+                try {
+                    failure = ErrorResponses.toException(call, response, redactor(call, token));
+                } catch (RuntimeException | Error e) {
+                    limiter.answered(ticket, response);
+                    throw e;
+                }
                 if (failure instanceof RateLimitedException r) {
                     limiter.refused(ticket, r, retry.backoff(retries));
                 } else {
@@ -146,33 +153,11 @@ final class RequestExecutor {
         }
     }
 
-    /** Masks what this client knows to be secret, and the token this very attempt sent. */
+    /** Masks what this client knows to be secret, and what this very attempt sent. */
     private UnaryOperator<String> redactor(ApiCall call, String sentToken) {
         UnaryOperator<String> known = tokens == null ? UnaryOperator.identity() : tokens::redact;
-        return text -> {
-            String out = maskSentCredentials(known.apply(text), call);
-            return out == null || sentToken == null ? out : out.replace(sentToken, Secret.MASK);
-        };
-    }
-
-    /**
-     * Auth calls carry their credential in the body, and their executor has no token source to
-     * redact with: a server echoing the client secret or token back must not put it in a message.
-     * An encrypt call's plaintext, echoed back, is masked the same way (from 8 base64 characters on,
-     * so that a tiny plaintext cannot mask a word of the server's error name or message).
-     */
-    private static String maskSentCredentials(String text, ApiCall call) {
-        if (text == null || call.body() == null) {
-            return text;
-        }
-        for (String field : new String[] {"clientSecret", "accessToken", "plaintext"}) {
-            JsonNode value = call.body().get(field);
-            int min = field.equals("plaintext") ? MIN_MASKED_PLAINTEXT : 1;
-            if (value != null && value.isTextual() && value.textValue().length() >= min) {
-                text = text.replace(value.textValue(), Secret.MASK);
-            }
-        }
-        return text;
+        UnaryOperator<String> sent = SentValues.masker(call, sentToken);
+        return text -> sent.apply(known.apply(text));
     }
 
     private void pause(ApiCall call, Duration wait) throws KmsException {

@@ -7,7 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The contract's retry rules. Retryable: connection failures, a rate limiter's refusal (429, or
  * a 2024 server's 500 with {@code retry-after}), 500, 502, 503, 504; never another 4xx. A call
  * that is not idempotent (key creation) is retried only when it surely never ran: a refused
- * connection, or a rate limiter's refusal (the limiter answers before the handler runs). Delays
+ * connection, or a rate limiter's refusal (the limiter answers before the handler runs). A TLS
+ * failure and a host name that does not resolve are not retried. Delays
  * grow exponentially with "equal jitter"; after a refusal the {@link RateLimiter} waits for the
  * window the server named. The executor stops early when a wait would pass the call's deadline.
  */
@@ -41,8 +42,11 @@ final class RetryPolicy {
         }
         switch (failure.kind()) {
             case CONNECT:
-                // A TLS failure is reported as CONNECT too, but it will not heal by itself.
-                return !(failure.getCause() instanceof javax.net.ssl.SSLException);
+                // A TLS failure will not heal by itself. Nor, within a call's time bound, will a name
+                // that does not resolve: the JVM caches the failed lookup (10 s by default), so a retry
+                // would only ask that cache; and in practice such a name is a mistake in infisical.url.
+                return !(failure.getCause() instanceof javax.net.ssl.SSLException)
+                        && !HttpTransport.isUnresolvedHost(failure.getCause());
             case IO:
                 return call.idempotent();
             case RATE_LIMITED:

@@ -168,7 +168,9 @@ final class UniversalAuthTokenSource implements TokenSource {
                 }
                 flight.complete(fresh);
                 return fresh;
-            } catch (KmsException | RuntimeException e) {
+            } catch (KmsException | RuntimeException | Error e) {
+                // An Error too (out of memory while reading the answer): a flight left open would
+                // hold every later caller until its deadline.
                 synchronized (lock) {
                     inFlight = null;
                     if (e instanceof KmsException k && k.kind() != KmsException.Kind.INTERRUPTED) {

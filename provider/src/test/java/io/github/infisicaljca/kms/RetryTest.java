@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,24 @@ class RetryTest {
         }
         // Three attempts are separated by exactly two waits.
         assertEquals(2, sleeper.waits.size(), "waits: " + sleeper.waits);
+    }
+
+    /**
+     * A name that does not resolve is a configuration error in practice, and the JVM caches the
+     * failed lookup (10 s by default), so a retry within the time bound would only ask the cache.
+     */
+    @Test
+    void anUnresolvableHostIsSaidSoAndNotRetried() throws Exception {
+        String host = "kms.infisical-jca.invalid"; // RFC 6761: .invalid never resolves
+        InfisicalConfig config = TestSupport.config("https://" + host).accessToken(TestSupport.TOKEN).maxRetries(3).build();
+        try (KmsClient c = client(config)) {
+            KmsException e = assertThrows(KmsException.class, () -> encrypt(c));
+            assertEquals(KmsException.Kind.CONNECT, e.kind());
+            assertTrue(e.getMessage().contains("the host name " + host + " does not resolve"), e.getMessage());
+            assertTrue(e.getMessage().contains("infisical.url"), e.getMessage());
+            assertFalse(e.getMessage().contains("cannot connect"), e.getMessage());
+        }
+        assertEquals(List.of(), sleeper.waits, "not retried");
     }
 
     @ParameterizedTest

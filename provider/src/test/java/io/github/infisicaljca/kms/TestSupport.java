@@ -41,6 +41,26 @@ final class TestSupport {
         }
     }
 
+    /**
+     * The wall clock plus every wait asked for: a sleep returns at once but moves this clock on,
+     * so a rate limiter driven by it sees the time pass, and {@link #wokeAt} tells when (on this
+     * clock) each wait ended, whatever the real time spent between them.
+     */
+    static final class AdvancingSleeper implements RequestExecutor.Sleeper {
+        private final AtomicLong offset = new AtomicLong();
+        final List<Long> wokeAt = new CopyOnWriteArrayList<>();
+
+        long nanos() {
+            return System.nanoTime() + offset.get();
+        }
+
+        @Override
+        public void sleep(Duration d) {
+            offset.addAndGet(d.toNanos());
+            wokeAt.add(nanos());
+        }
+    }
+
     /** A nanosecond clock that moves only when told to. */
     static final class ManualClock {
         private final AtomicLong now = new AtomicLong(1_000_000_000L);
