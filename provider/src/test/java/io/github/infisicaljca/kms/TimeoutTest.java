@@ -117,19 +117,26 @@ class TimeoutTest {
         assertEquals(1, requests(ENCRYPT));
     }
 
+    /**
+     * First attempt: a 503 that takes 57 s of the call's minute (on the client's clock, in no real
+     * time). Second: silence for 30 s. The second attempt gets what is left, under 3 s, and times
+     * out; with a fresh minute of its own it would get the answer.
+     */
     @Test
     void laterAttemptGetsOnlyWhatIsLeftOfTheBudget() throws Exception {
-        // First attempt: a quick 503. Second: silence. The second attempt must not get a fresh budget.
         wm.stubFor(post(urlEqualTo(ENCRYPT)).inScenario("s").whenScenarioStateIs(STARTED)
-                .willReturn(unavailable()).willSetStateTo("silent"));
+                .willReturn(unavailable()).willSetStateTo("silent")
+                .withServeEventListener("server-takes", Parameters.one("millis", 57_000)));
         wm.stubFor(post(urlEqualTo(ENCRYPT)).inScenario("s").whenScenarioStateIs("silent")
                 .willReturn(okJson(OK_BODY).withFixedDelay(30_000)));
-        try (KmsClient c = recordingClient(config(Duration.ofMillis(800), 5))) {
+        TestSupport.VirtualTime time = new TestSupport.VirtualTime();
+        SERVER_TAKES.clientTime = time;
+        try (KmsClient c = time.client(config(Duration.ofMinutes(1), 5))) {
             KmsException e = assertTimeoutPreemptively(GENEROUS, () -> assertThrows(KmsException.class, () -> encrypt(c)));
             assertEquals(KmsException.Kind.TIMEOUT, e.kind());
         }
         assertEquals(2, requests(ENCRYPT));
-        assertEquals(1, sleeper.waits.size());
+        assertEquals(1, time.waits.size());
     }
 
     /**
