@@ -95,9 +95,13 @@ final class HttpTransport {
         // The blocking send, not sendAsync: sendAsync completes its future through the client's
         // executor, one more thread hand-off per call, which measured at about 0.2 ms (twice the
         // whole loopback round trip). The body's share of the deadline is the subscriber's.
+        // The handler must not capture this transport: the client's connections may hold it after
+        // the exchange, and through this transport's field the client would then reach itself and
+        // never be collected (on JDK 17 its threads and connections end only then).
+        IntFunction<byte[]> bodyBuffers = allocator;
         try {
             HttpResponse<byte[]> response = client.send(request.build(), info -> new LimitedBodySubscriber(
-                    MAX_RESPONSE_BYTES, deadlineNanos, declaredLength(info.headers()), allocator));
+                    MAX_RESPONSE_BYTES, deadlineNanos, declaredLength(info.headers()), bodyBuffers));
             return new Response(response.statusCode(), response.headers(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // send has cancelled the exchange
