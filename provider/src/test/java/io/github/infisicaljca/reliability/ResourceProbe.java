@@ -56,8 +56,9 @@ final class ResourceProbe {
     static boolean isOutsideTheProvider(String threadName) {
         // CompletableFutureDelayScheduler: the JDK's one timer thread for orTimeout, started by
         // the first timed body of the JVM and kept for its life, whichever test came first.
+        // Attach Listener: the JVM's, started when a tool on the machine (jcmd, jstack) attaches.
         return threadName.startsWith("kms-emulator-") || threadName.startsWith("ForkJoinPool.commonPool-worker-")
-                || threadName.equals("CompletableFutureDelayScheduler");
+                || threadName.equals("CompletableFutureDelayScheduler") || threadName.equals("Attach Listener");
     }
 
     /** The new threads that {@link #isOutsideTheProvider} does not explain. */
