@@ -69,7 +69,7 @@ class ConcurrencyStormTest {
     private final StormReport report = new StormReport();
 
     @Test
-    @Timeout(value = 110, unit = TimeUnit.SECONDS)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // only against a hang: the storm takes 30-50 s, loaded
     void sixtyFourThreadsTimesTwoThousandMixedOperations() throws Exception {
         try (KmsEmulator kms = KmsEmulator.builder().tokenLifetimes(TTL, MAX_TTL).start()) {
             kms.latency(Duration.ofMillis(1), Duration.ofMillis(4));
@@ -208,12 +208,12 @@ class ConcurrencyStormTest {
             threads.add(thread);
             thread.start();
         }
-        assertTrue(ready.await(30, TimeUnit.SECONDS), "storm threads did not start");
+        assertTrue(ready.await(1, TimeUnit.MINUTES), "storm threads did not start");
         long cpuStart = ResourceProbe.processCpuNanos();
         report.startNanos = System.nanoTime();
         go.countDown();
         for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(100));
+            t.join(TimeUnit.MINUTES.toMillis(4));
             assertTrue(!t.isAlive(), t.getName() + " is still running");
         }
         report.durationNanos = System.nanoTime() - report.startNanos;
@@ -238,7 +238,7 @@ class ConcurrencyStormTest {
      * ({@code InfisicalProvider} has no close, and {@code HttpClient} is AutoCloseable from 21 on).
      */
     private void releaseAndAwait(KmsEmulator kms, Set<Thread> before) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         CountDownLatch never = new CountDownLatch(1);
         long started = System.nanoTime();
         do {
