@@ -65,10 +65,13 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         return new KmsClient(config, sleeper, nanoClock, System::nanoTime);
     }
 
-    /** For tests: as above, with the rate limiter on a clock of the test's (one a sleeper moves on). */
+    /**
+     * For tests: as above, with call deadlines, retry waits and the rate limiter on a clock of the
+     * test's (one a sleeper moves on).
+     */
     static KmsClient create(InfisicalConfig config, RequestExecutor.Sleeper sleeper, LongSupplier nanoClock,
-            LongSupplier limiterClock) {
-        return new KmsClient(config, sleeper, nanoClock, limiterClock);
+            LongSupplier deadlineClock) {
+        return new KmsClient(config, sleeper, nanoClock, deadlineClock);
     }
 
     public InfisicalConfig config() {
