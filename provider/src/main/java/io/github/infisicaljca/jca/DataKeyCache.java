@@ -62,8 +62,9 @@ final class DataKeyCache {
         return new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
+            // Qualified: inside a LinkedHashMap subclass a bare Entry is LinkedHashMap's own (JDK 25 javac).
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, DataKeyCache.Entry> eldest) {
                 return size() > MAX_ENTRIES;
             }
         };
