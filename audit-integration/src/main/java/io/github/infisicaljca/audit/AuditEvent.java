@@ -53,6 +53,16 @@ public final class AuditEvent {
         return new AuditEvent((ObjectNode) n);
     }
 
+    /** An event holding a copy of {@code node}: the batch format builds and reads events as JSON trees. */
+    public static AuditEvent of(ObjectNode node) {
+        return new AuditEvent(node.deepCopy());
+    }
+
+    /** A copy of the event's JSON tree, fields in their order. */
+    public ObjectNode json() {
+        return node.deepCopy();
+    }
+
     /** An event from fields, for code that builds events (values are strings; null leaves a field out). */
     public static AuditEvent of(String timestamp, String action, String status) {
         ObjectNode n = JSON.createObjectNode();

@@ -6,13 +6,14 @@ package io.github.infisicaljca.audit;
  * unit below U+0020 as {@code \\u00xx} in lower-case hex, lone surrogates as {@code \\udxxx}, and
  * everything else (U+007F, U+2028/U+2029, non-ASCII, paired surrogates) as it is.
  */
-final class JsJson {
+public final class JsJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private JsJson() {
     }
 
-    static String stringify(String s) {
+    /** Also RFC 8785's string form: the batch format's canonical JSON writes strings through here. */
+    public static String stringify(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

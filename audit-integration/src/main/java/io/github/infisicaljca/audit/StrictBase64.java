@@ -8,20 +8,20 @@ import java.util.Base64;
  * in the last character, so several strings would stand for one signature; a verifier accepts
  * only the one canonical string, so a sealed event has exactly one valid spelling.
  */
-final class StrictBase64 {
-    static final String FORM = "standard base64 with padding";
+public final class StrictBase64 {
+    public static final String FORM = "standard base64 with padding";
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     private StrictBase64() {
     }
 
     /** The bytes, or {@code null} when {@code s} is not exactly the canonical encoding of some bytes. */
-    static byte[] decode(String s) {
+    public static byte[] decode(String s) {
         return problem(s) == null ? Base64.getDecoder().decode(s) : null;
     }
 
     /** Why {@code s} is not the canonical standard padded encoding; {@code null} when it is. Never quotes {@code s}. */
-    static String problem(String s) {
+    public static String problem(String s) {
         if (s.isEmpty()) {
             return "it is empty";
         }
