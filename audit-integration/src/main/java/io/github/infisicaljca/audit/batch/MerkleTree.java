@@ -1,0 +1,128 @@
+package io.github.infisicaljca.audit.batch;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The RFC 9162 §2.1.1 Merkle Tree Hash over SHA-256 (leaf {@code H(0x00 || d)}, node
+ * {@code H(0x01 || left || right)}), with §2.1.3 inclusion proofs. Built bottom up, pairing
+ * nodes left to right and carrying an odd last node up unchanged: that is the same tree as the
+ * RFC's split at the largest power of two below n, with every level kept so that all proofs of a
+ * batch cost no hashing.
+ */
+public final class MerkleTree {
+    public static final int HASH_LENGTH = 32;
+    private final List<byte[][]> levels; // levels.get(0) = leaf hashes; last level = the root alone
+
+    private MerkleTree(List<byte[][]> levels) {
+        this.levels = levels;
+    }
+
+    /** The tree over these leaf hashes (as {@link #leafHash} makes them), at least one. */
+    public static MerkleTree of(List<byte[]> leafHashes) {
+        if (leafHashes.isEmpty()) {
+            throw new IllegalArgumentException("a Merkle tree needs at least one leaf (a batch is never empty)");
+        }
+        List<byte[][]> levels = new ArrayList<>();
+        byte[][] level = leafHashes.toArray(new byte[0][]);
+        for (byte[] h : level) {
+            if (h.length != HASH_LENGTH) {
+                throw new IllegalArgumentException("a leaf hash must be " + HASH_LENGTH + " bytes, not " + h.length);
+            }
+        }
+        levels.add(level);
+        MessageDigest md = sha256();
+        while (level.length > 1) {
+            byte[][] up = new byte[(level.length + 1) / 2][];
+            for (int i = 0; i < level.length / 2; i++) {
+                up[i] = nodeHash(md, level[2 * i], level[2 * i + 1]);
+            }
+            if (level.length % 2 == 1) {
+                up[up.length - 1] = level[level.length - 1];
+            }
+            levels.add(up);
+            level = up;
+        }
+        return new MerkleTree(levels);
+    }
+
+    public int size() {
+        return levels.get(0).length;
+    }
+
+    public byte[] root() {
+        return levels.get(levels.size() - 1)[0].clone();
+    }
+
+    /** The audit path of leaf {@code index}, from the leaf's sibling up to the root's child (RFC 9162 order). */
+    public List<byte[]> proof(int index) {
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException("leaf " + index + " of a tree of " + size());
+        }
+        List<byte[]> path = new ArrayList<>();
+        int i = index;
+        for (int l = 0; l < levels.size() - 1; l++) {
+            byte[][] level = levels.get(l);
+            int sibling = i ^ 1;
+            if (sibling < level.length) {
+                path.add(level[sibling].clone());
+            }
+            i >>= 1;
+        }
+        return path;
+    }
+
+    /** SHA-256(0x00 || leaf). */
+    public static byte[] leafHash(byte[] leaf) {
+        MessageDigest md = sha256();
+        md.update((byte) 0);
+        return md.digest(leaf);
+    }
+
+    /**
+     * RFC 9162 §2.1.3.2: whether {@code proof} shows leaf {@code index} of a tree of {@code size}
+     * with that leaf hash to have {@code root}.
+     */
+    public static boolean verifyInclusion(byte[] leafHash, long index, long size, List<byte[]> proof, byte[] root) {
+        if (index < 0 || index >= size || leafHash.length != HASH_LENGTH || root.length != HASH_LENGTH) {
+            return false;
+        }
+        MessageDigest md = sha256();
+        long fn = index;
+        long sn = size - 1;
+        byte[] r = leafHash;
+        for (byte[] p : proof) {
+            if (sn == 0 || p.length != HASH_LENGTH) {
+                return false;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                r = nodeHash(md, p, r);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+            } else {
+                r = nodeHash(md, r, p);
+            }
+            fn >>= 1;
+            sn >>= 1;
+        }
+        return sn == 0 && MessageDigest.isEqual(r, root);
+    }
+
+    private static byte[] nodeHash(MessageDigest md, byte[] left, byte[] right) {
+        md.update((byte) 1);
+        md.update(left);
+        return md.digest(right);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}
