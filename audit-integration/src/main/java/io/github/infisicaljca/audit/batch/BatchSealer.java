@@ -1,0 +1,232 @@
+package io.github.infisicaljca.audit.batch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.infisicaljca.audit.AuditCryptoException;
+import io.github.infisicaljca.audit.AuditEvent;
+import io.github.infisicaljca.audit.EventHasher;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Seals events in batches: a batch closes at {@code maxEvents} events or {@code maxDelay} after
+ * its first event, whichever comes first, and gets one signature over its Merkle root, chained
+ * to the batch before. Thread-safe: events are hashed in the adding thread (so concurrent
+ * producers hash in parallel) and sealed in the order {@link #add} took them; the sink sees
+ * them in that order. A batch is signed under the sealer's lock, which keeps the chain a line.
+ */
+public final class BatchSealer implements AutoCloseable {
+    private static final Logger LOG = System.getLogger("io.github.infisicaljca.audit");
+
+    private final BatchSigner signer;
+    private final int maxEvents;
+    private final long maxDelayMillis;
+    private final BatchScheduler scheduler;
+    private final boolean ownsScheduler;
+    private final Consumer<AuditEvent> sink;
+
+    private final List<Pending> pending = new ArrayList<>();
+    private BatchStatement last; // the last signed batch, null before the first
+    private Checkpoint checkpoint;
+    private long generation; // which open batch a timer belongs to
+    private Runnable cancelTimer;
+    private boolean closed;
+
+    private record Pending(ObjectNode event, String hash, byte[] leafHash, CompletableFuture<AuditEvent> sealed) {
+    }
+
+    private BatchSealer(Builder b) {
+        this.signer = b.signer;
+        this.maxEvents = b.maxEvents;
+        this.maxDelayMillis = b.maxDelay == null ? 0 : b.maxDelay.toMillis();
+        this.ownsScheduler = b.scheduler == null && maxDelayMillis > 0;
+        this.scheduler = ownsScheduler ? BatchScheduler.daemon() : b.scheduler;
+        this.sink = b.sink;
+        if (b.resume != null) {
+            this.last = b.resume.statement();
+            this.checkpoint = b.resume;
+        }
+    }
+
+    public static Builder builder(BatchSigner signer) {
+        return new Builder(signer);
+    }
+
+    /**
+     * Adds an event (its seal fields, if any, are dropped: the batch seal replaces them).
+     *
+     * @return the sealed event, once its batch is signed; failed with {@link AuditCryptoException} if signing fails
+     * @throws IllegalArgumentException when the event cannot be hashed or canonicalised (a required field missing,
+     *         a field of the wrong type, an integer beyond 2^53); nothing is added then
+     */
+    public CompletableFuture<AuditEvent> add(AuditEvent event) {
+        ObjectNode unsealed = Batches.unsealed(event);
+        AuditEvent plain = AuditEvent.of(unsealed);
+        Pending p = new Pending(unsealed, EventHasher.generateHash(plain), Batches.leafHash(unsealed),
+                new CompletableFuture<>());
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the batch sealer is closed");
+            }
+            pending.add(p);
+            if (pending.size() == 1 && maxDelayMillis > 0 && maxEvents > 1) {
+                long g = generation;
+                cancelTimer = scheduler.schedule(() -> sealOnTimer(g), maxDelayMillis);
+            }
+            if (pending.size() >= maxEvents) {
+                try {
+                    sealOpenBatch();
+                } catch (AuditCryptoException e) {
+                    // the futures carry the failure to the caller
+                }
+            }
+        }
+        return p.sealed;
+    }
+
+    /** Seals the open batch now, if it holds any event. */
+    public synchronized void flush() throws AuditCryptoException {
+        if (!pending.isEmpty()) {
+            sealOpenBatch();
+        }
+    }
+
+    /** Seals the open batch and stops the timer; later {@link #add}s are refused. */
+    @Override
+    public synchronized void close() throws AuditCryptoException {
+        if (closed) {
+            return;
+        }
+        try {
+            flush();
+        } finally {
+            closed = true;
+            if (ownsScheduler) {
+                scheduler.close();
+            }
+        }
+    }
+
+    /** The last signed batch's checkpoint: where the log now ends; {@code null} before the first batch. */
+    public synchronized Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    private synchronized void sealOnTimer(long g) {
+        if (g != generation || pending.isEmpty()) {
+            return; // that batch was already sealed by size or flush
+        }
+        try {
+            sealOpenBatch();
+        } catch (AuditCryptoException e) {
+            LOG.log(Level.WARNING, "sealing an audit batch on its time limit failed: {0}", e.getMessage());
+        }
+    }
+
+    private void sealOpenBatch() throws AuditCryptoException {
+        List<Pending> batch = new ArrayList<>(pending);
+        pending.clear();
+        generation++;
+        if (cancelTimer != null) {
+            cancelTimer.run();
+            cancelTimer = null;
+        }
+        List<byte[]> leaves = new ArrayList<>(batch.size());
+        batch.forEach(p -> leaves.add(p.leafHash));
+        MerkleTree tree = MerkleTree.of(leaves);
+        BatchStatement st = BatchStatement.of(tree.root(), batch.size(),
+                last == null ? BatchStatement.GENESIS : last.root(), (last == null ? 0 : last.count()) + batch.size(),
+                last == null ? 0 : last.seq() + 1, signer.keyId(), signer.algorithm());
+        String signature;
+        try {
+            signature = signer.sign(st.canonical());
+        } catch (AuditCryptoException | RuntimeException e) {
+            // The chain does not advance: the next batch links to the last one signed.
+            batch.forEach(p -> p.sealed.completeExceptionally(e));
+            throw e;
+        }
+        last = st;
+        checkpoint = Checkpoint.of(st, signature);
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            ObjectNode out = p.event;
+            out.put(AuditEvent.HASH, p.hash);
+            out.put(AuditEvent.HASH_ALGORITHM, EventHasher.HASH_ALGORITHM);
+            Seal.of(i, tree.proof(i), st, signature).write(out.putObject(Batches.SEAL));
+            AuditEvent sealed = AuditEvent.of(out);
+            if (sink != null) {
+                sink.accept(sealed);
+            }
+            p.sealed.complete(sealed);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BatchSealer{signer=" + signer + ", maxEvents=" + maxEvents + ", maxDelayMillis=" + maxDelayMillis + "}";
+    }
+
+    /** {@link #build()} checks the limits. */
+    public static final class Builder {
+        private final BatchSigner signer;
+        private int maxEvents = 1000;
+        private Duration maxDelay;
+        private BatchScheduler scheduler;
+        private Checkpoint resume;
+        private Consumer<AuditEvent> sink;
+
+        private Builder(BatchSigner signer) {
+            this.signer = Objects.requireNonNull(signer, "signer");
+        }
+
+        /** Events per batch, at least 1 (default 1,000). */
+        public Builder maxEvents(int n) {
+            this.maxEvents = n;
+            return this;
+        }
+
+        /** How long a batch stays open after its first event; none by default (only size and flush close it). */
+        public Builder maxDelay(Duration d) {
+            this.maxDelay = d;
+            return this;
+        }
+
+        /** The timer for {@link #maxDelay}; default a daemon thread the sealer owns. */
+        public Builder scheduler(BatchScheduler s) {
+            this.scheduler = s;
+            return this;
+        }
+
+        /** Continues the chain after this checkpoint (the next batch is its seq + 1, its prev its root). */
+        public Builder resumeFrom(Checkpoint c) {
+            this.resume = c;
+            return this;
+        }
+
+        /** Receives every sealed event, in input order, in the thread that sealed its batch. */
+        public Builder sink(Consumer<AuditEvent> s) {
+            this.sink = s;
+            return this;
+        }
+
+        public BatchSealer build() {
+            if (maxEvents < 1) {
+                throw new IllegalArgumentException("maxEvents must be at least 1, not " + maxEvents);
+            }
+            if (maxDelay != null && (maxDelay.isNegative() || maxDelay.isZero())) {
+                throw new IllegalArgumentException("maxDelay must be positive, not " + maxDelay);
+            }
+            if (resume != null && !resume.statement().keyId().equals(signer.keyId())) {
+                // Allowed in principle (a key rotation), but a mix-up is likelier: say so rather than guess.
+                throw new IllegalArgumentException("the checkpoint was signed with key " + resume.statement().keyId()
+                        + ", this sealer signs with " + signer.keyId());
+            }
+            return new BatchSealer(this);
+        }
+    }
+}

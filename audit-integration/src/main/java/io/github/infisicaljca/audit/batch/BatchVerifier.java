@@ -1,0 +1,240 @@
+package io.github.infisicaljca.audit.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.infisicaljca.audit.AuditCrypto;
+import io.github.infisicaljca.audit.AuditCryptoException;
+import io.github.infisicaljca.audit.AuditEvent;
+import io.github.infisicaljca.audit.EventHasher;
+import io.github.infisicaljca.audit.Verification;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Verifies batch-sealed events: one alone (its leaf, proof, root and the batch signature), a
+ * whole log (each line, plus order, gaps and the chain across lines), and a log against a
+ * checkpoint (it must end exactly there). Keys are found by the seal's key id and algorithm;
+ * any other is {@link Problem#UNKNOWN_KEY}. Thread-safe (no state between calls).
+ */
+public final class BatchVerifier {
+    private final Map<String, BatchSigner> keys;
+    private final AuditCrypto smartLogs;
+
+    private BatchVerifier(Map<String, BatchSigner> keys, AuditCrypto smartLogs) {
+        this.keys = Map.copyOf(keys);
+        this.smartLogs = smartLogs;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** One sealed event, alone: empty when it verifies; else the finding (line 1). */
+    public Optional<Finding> verifyEvent(AuditEvent event) throws AuditCryptoException {
+        List<Finding> out = new ArrayList<>();
+        check(event, 1, out, new SignatureCache());
+        return out.stream().findFirst();
+    }
+
+    /** A checkpoint's own signature: empty when it verifies. */
+    public Optional<Finding> verifyCheckpoint(Checkpoint c) throws AuditCryptoException {
+        return Optional.ofNullable(signatureProblem(c.statement(), Batches.bytes(c.signature(), "signature",
+                "checkpoint"), 0, "the checkpoint's", new SignatureCache()));
+    }
+
+    /**
+     * A log, line by line (blank lines are skipped); with a checkpoint, the log must end exactly at it.
+     *
+     * @param checkpoint where the log must end, or {@code null}
+     * @throws AuditCryptoException only when a KMS needed to verify is unavailable
+     */
+    public Report verifyLines(Iterable<String> lines, Checkpoint checkpoint) throws AuditCryptoException {
+        List<Finding> findings = new ArrayList<>();
+        ChainTracker chain = new ChainTracker(findings);
+        SignatureCache cache = new SignatureCache();
+        long n = 0;
+        for (String text : lines) {
+            n++;
+            if (text.isBlank()) {
+                continue;
+            }
+            AuditEvent event;
+            try {
+                event = AuditEvent.parse(text);
+            } catch (IllegalArgumentException e) {
+                findings.add(new Finding(n, Problem.MALFORMED, e.getMessage()));
+                continue;
+            }
+            if (!event.has(Batches.SEAL)) {
+                smartLogsLine(event, n, findings, chain);
+                continue;
+            }
+            int before = findings.size();
+            Seal seal = check(event, n, findings, cache);
+            if (seal != null) {
+                chain.accept(n, seal, findings.size() > before);
+            }
+        }
+        chain.end(n + 1);
+        if (checkpoint != null) {
+            atCheckpoint(checkpoint, chain, n + 1, findings, cache);
+        }
+        List<Finding> kept = new ArrayList<>();
+        findings.stream().filter(Objects::nonNull).sorted(java.util.Comparator.comparingLong(Finding::line))
+                .forEach(kept::add);
+        return new Report(kept, n, chain.head());
+    }
+
+    private void smartLogsLine(AuditEvent event, long n, List<Finding> findings, ChainTracker chain)
+            throws AuditCryptoException {
+        if (smartLogs == null) {
+            findings.add(new Finding(n, Problem.NOT_BATCH_SEALED, "the line has no batch seal (a smart-logs event?) "
+                    + "and no smart-logs verifier is configured"));
+            return;
+        }
+        Verification v = smartLogs.verify(event);
+        if (!v.valid()) {
+            findings.add(new Finding(n, Problem.ALTERED, "smart-logs event: " + v.reason()));
+        } else if (chain.inOpenBatch()) {
+            findings.add(new Finding(n, Problem.INSERTED, "a smart-logs event inside batch " + chain.head().seq()));
+        }
+    }
+
+    private void atCheckpoint(Checkpoint c, ChainTracker chain, long end, List<Finding> findings, SignatureCache cache)
+            throws AuditCryptoException {
+        Finding bad = signatureProblem(c.statement(), Batches.bytes(c.signature(), "signature", "checkpoint"), end,
+                "the checkpoint's", cache);
+        if (bad != null) {
+            findings.add(bad);
+            return;
+        }
+        BatchStatement want = c.statement();
+        BatchStatement head = chain.head();
+        if (head != null && head.equals(want)) {
+            return;
+        }
+        if (head == null || want.seq() > head.seq()) {
+            findings.add(new Finding(end, Problem.TRUNCATED, "the log ends at batch " + (head == null ? "none"
+                    : head.seq()) + " but the checkpoint is batch " + want.seq() + " (" + want.count() + " events)"));
+        } else if (chain.contains(want)) {
+            findings.add(new Finding(end, Problem.INSERTED, "the log goes on past the checkpoint (batch " + want.seq()
+                    + ") to batch " + head.seq()));
+        } else {
+            findings.add(new Finding(end, Problem.FOREIGN, "the checkpoint (batch " + want.seq() + ") is not a batch of "
+                    + "this log's chain"));
+        }
+    }
+
+    /** The per-line checks; returns the seal when its statement is authentic (so it may place the event). */
+    private Seal check(AuditEvent event, long n, List<Finding> out, SignatureCache cache) throws AuditCryptoException {
+        ObjectNode node = event.json();
+        Seal seal;
+        try {
+            seal = Seal.read(node.get(Batches.SEAL));
+        } catch (IllegalArgumentException e) {
+            out.add(new Finding(n, Problem.MALFORMED, e.getMessage()));
+            return null;
+        }
+        Finding sig = signatureProblem(seal.statement(), seal.signatureBytes(), n, "the batch", cache);
+        if (sig != null) {
+            out.add(sig);
+            return null;
+        }
+        String problem = eventProblem(event, node, seal);
+        if (problem != null) {
+            out.add(new Finding(n, Problem.ALTERED, problem));
+        }
+        return seal;
+    }
+
+    private static String eventProblem(AuditEvent event, ObjectNode node, Seal seal) {
+        JsonNode hash = node.get(AuditEvent.HASH);
+        JsonNode alg = node.get(AuditEvent.HASH_ALGORITHM);
+        if (hash == null || !hash.isTextual() || alg == null || !EventHasher.HASH_ALGORITHM.equals(alg.asText())) {
+            return "the event's hash or hashAlgorithm is missing or changed";
+        }
+        try {
+            if (!EventHasher.verifyHash(event, hash.textValue())) {
+                return "the smart-logs hash does not match the event's fields: a hashed field was changed";
+            }
+            byte[] leaf = Batches.leafHash(Batches.unsealed(event));
+            BatchStatement st = seal.statement();
+            if (!MerkleTree.verifyInclusion(leaf, seal.index(), st.size(), seal.proof(), st.root())) {
+                return "the event does not match its seal (leaf " + seal.index() + " of " + st.size()
+                        + " of batch " + st.seq() + "): a field was changed, added or removed";
+            }
+        } catch (IllegalArgumentException e) {
+            return "the event cannot be hashed: " + e.getMessage();
+        }
+        return null;
+    }
+
+    private Finding signatureProblem(BatchStatement st, byte[] signature, long n, String whose, SignatureCache cache)
+            throws AuditCryptoException {
+        BatchSigner key = keys.get(st.keyId() + "\n" + st.algorithm());
+        if (key == null) {
+            return new Finding(n, Problem.UNKNOWN_KEY, "signed with key " + st.keyId() + " and algorithm "
+                    + st.algorithm() + ", which this verifier does not hold");
+        }
+        String text = st.canonical();
+        if (!cache.verified(text, signature, key)) {
+            return new Finding(n, Problem.ALTERED, whose + " signature does not verify (batch " + st.seq()
+                    + "): the seal or statement was changed");
+        }
+        return null;
+    }
+
+    /** The last statement verified: all events of a batch carry it, so one check serves the batch. */
+    private static final class SignatureCache {
+        private final Map<String, Boolean> last = new HashMap<>();
+
+        boolean verified(String statement, byte[] signature, BatchSigner key) throws AuditCryptoException {
+            String k = statement + "\n" + java.util.Base64.getEncoder().encodeToString(signature);
+            Boolean ok = last.get(k);
+            if (ok == null) {
+                ok = key.verify(statement, signature);
+                if (last.size() > 16) {
+                    last.clear();
+                }
+                last.put(k, ok);
+            }
+            return ok;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BatchVerifier{keys=" + keys.values() + ", smartLogs=" + (smartLogs != null) + "}";
+    }
+
+    public static final class Builder {
+        private final Map<String, BatchSigner> keys = new HashMap<>();
+        private AuditCrypto smartLogs;
+
+        private Builder() {
+        }
+
+        /** A key that seals may name (by its key id and algorithm). */
+        public Builder key(BatchSigner key) {
+            keys.put(key.keyId() + "\n" + key.algorithm(), key);
+            return this;
+        }
+
+        /** Verifies lines without a batch seal as smart-logs events. */
+        public Builder smartLogs(AuditCrypto crypto) {
+            this.smartLogs = crypto;
+            return this;
+        }
+
+        public BatchVerifier build() {
+            if (keys.isEmpty()) {
+                throw new IllegalArgumentException("a batch verifier needs at least one key");
+            }
+            return new BatchVerifier(keys, smartLogs);
+        }
+    }
+}

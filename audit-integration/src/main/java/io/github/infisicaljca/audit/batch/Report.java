@@ -1,0 +1,17 @@
+package io.github.infisicaljca.audit.batch;
+
+import java.util.List;
+
+/**
+ * The outcome of verifying a log: every finding in line order, the lines read, and the last
+ * batch of the chain (what a checkpoint of this log would hold), {@code null} if none.
+ */
+public record Report(List<Finding> findings, long lines, BatchStatement lastBatch) {
+    public Report {
+        findings = List.copyOf(findings);
+    }
+
+    public boolean valid() {
+        return findings.isEmpty();
+    }
+}
