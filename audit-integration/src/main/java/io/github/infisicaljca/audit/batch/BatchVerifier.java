@@ -67,6 +67,7 @@ public final class BatchVerifier {
                 event = AuditEvent.parse(text);
             } catch (IllegalArgumentException e) {
                 findings.add(new Finding(n, Problem.MALFORMED, e.getMessage()));
+                chain.unplaced();
                 continue;
             }
             if (!event.has(Batches.SEAL)) {
@@ -77,6 +78,8 @@ public final class BatchVerifier {
             Seal seal = check(event, n, findings, cache);
             if (seal != null) {
                 chain.accept(n, seal, findings.size() > before);
+            } else {
+                chain.unplaced();
             }
         }
         chain.end(n + 1);

@@ -19,6 +19,16 @@ final class ChainTracker {
     private final Map<String, Batch> batches = new HashMap<>();
     private final Map<String, Long> foreign = new HashMap<>();
     private Batch open; // the chain's last batch, the one whose events are expected now
+    private long unplaced; // lines since the last placed one that failed before their place could be read
+
+    /**
+     * A line whose seal could not be trusted (malformed, unknown key, bad signature): it already
+     * has its finding, and it probably stands where it was sealed, so the gap it leaves is not
+     * reported again as a deletion.
+     */
+    void unplaced() {
+        unplaced++;
+    }
 
     private static final class Batch {
         final BatchStatement st;
@@ -84,6 +94,8 @@ final class ChainTracker {
 
     private void place(Batch b, long line, long idx, boolean failed) {
         int i = (int) idx;
+        long failedBefore = unplaced;
+        unplaced = 0;
         if (b.seen.get(i)) {
             if (!failed) {
                 add(line, Problem.INSERTED, "repeats event " + idx + " of batch " + b.st.seq() + " (line "
@@ -95,6 +107,8 @@ final class ChainTracker {
         b.lineOf.put(idx, line);
         if (idx == b.next) {
             b.next++;
+        } else if (idx > b.next && idx - b.next <= failedBefore) {
+            b.next = idx + 1; // the failed lines just before stand in the gap
         } else if (idx > b.next) {
             BitSet missing = new BitSet();
             missing.set((int) b.next, i);
@@ -117,6 +131,10 @@ final class ChainTracker {
     }
 
     private void closeOpen(long line) {
+        if (open != null && open.st.size() - open.next <= unplaced) {
+            open.next = open.st.size();
+            unplaced = 0; // they stood for the end of this batch, not for the start of the next
+        }
         if (open != null && open.next < open.st.size()) {
             BitSet missing = new BitSet();
             missing.set((int) open.next, (int) open.st.size());
@@ -138,6 +156,9 @@ final class ChainTracker {
 
     /** The end of the log, at line {@code end} (the line count + 1). */
     void end(long end) {
+        if (open != null && open.st.size() - open.next <= unplaced) {
+            open.next = open.st.size();
+        }
         if (inOpenBatch()) {
             BitSet missing = new BitSet();
             missing.set((int) open.next, (int) open.st.size());
