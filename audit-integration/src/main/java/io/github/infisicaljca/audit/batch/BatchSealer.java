@@ -65,28 +65,57 @@ public final class BatchSealer implements AutoCloseable {
      *         a field of the wrong type, an integer beyond 2^53); nothing is added then
      */
     public CompletableFuture<AuditEvent> add(AuditEvent event) {
-        ObjectNode unsealed = Batches.unsealed(event);
-        AuditEvent plain = AuditEvent.of(unsealed);
-        Pending p = new Pending(unsealed, EventHasher.generateHash(plain), Batches.leafHash(unsealed),
-                new CompletableFuture<>());
+        Pending p = prepare(event);
         synchronized (this) {
-            if (closed) {
-                throw new IllegalStateException("the batch sealer is closed");
-            }
-            pending.add(p);
-            if (pending.size() == 1 && maxDelayMillis > 0 && maxEvents > 1) {
-                long g = generation;
-                cancelTimer = scheduler.schedule(() -> sealOnTimer(g), maxDelayMillis);
-            }
-            if (pending.size() >= maxEvents) {
-                try {
-                    sealOpenBatch();
-                } catch (AuditCryptoException e) {
-                    // the futures carry the failure to the caller
-                }
-            }
+            enqueue(p);
         }
         return p.sealed;
+    }
+
+    /**
+     * Adds events in their list order, hashing them in parallel first (on the common fork-join
+     * pool), so that one producer uses every core: the way to feed a file through the sealer.
+     * All or nothing: if one event cannot be hashed, none is added.
+     *
+     * @return each event's future, in the list's order
+     * @throws IllegalArgumentException as {@link #add}, for the first bad event found
+     */
+    public List<CompletableFuture<AuditEvent>> addAll(List<AuditEvent> events) {
+        List<Pending> prepared = events.parallelStream().map(BatchSealer::prepare).toList(); // keeps the order
+        List<CompletableFuture<AuditEvent>> out = new ArrayList<>(prepared.size());
+        synchronized (this) {
+            for (Pending p : prepared) {
+                enqueue(p);
+                out.add(p.sealed);
+            }
+        }
+        return out;
+    }
+
+    /** The work that needs no lock: dropping old seals, the smart-logs hash, the leaf hash. */
+    private static Pending prepare(AuditEvent event) {
+        ObjectNode unsealed = Batches.unsealed(event);
+        AuditEvent plain = AuditEvent.of(unsealed);
+        return new Pending(unsealed, EventHasher.generateHash(plain), Batches.leafHash(unsealed),
+                new CompletableFuture<>());
+    }
+
+    private void enqueue(Pending p) {
+        if (closed) {
+            throw new IllegalStateException("the batch sealer is closed");
+        }
+        pending.add(p);
+        if (pending.size() == 1 && maxDelayMillis > 0 && maxEvents > 1) {
+            long g = generation;
+            cancelTimer = scheduler.schedule(() -> sealOnTimer(g), maxDelayMillis);
+        }
+        if (pending.size() >= maxEvents) {
+            try {
+                sealOpenBatch();
+            } catch (AuditCryptoException e) {
+                // the futures carry the failure to the caller
+            }
+        }
     }
 
     /** Seals the open batch now, if it holds any event. */

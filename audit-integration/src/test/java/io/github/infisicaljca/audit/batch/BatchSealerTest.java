@@ -188,6 +188,34 @@ class BatchSealerTest {
     }
 
     @Test
+    void addAllHashesInParallelAndKeepsTheOrderByteForByte() throws Exception {
+        List<AuditEvent> events = BatchFixture.events("a", 1000);
+        BatchFixture.Sealed oneByOne = BatchFixture.seal(BatchFixture.HMAC, events, 64);
+        List<String> out = new ArrayList<>();
+        try (BatchSealer s = BatchSealer.builder(BatchFixture.HMAC).maxEvents(64).sink(e -> out.add(e.toJson()))
+                .build()) {
+            List<CompletableFuture<AuditEvent>> f = s.addAll(events.subList(0, 500));
+            s.addAll(events.subList(500, 1000));
+            s.close();
+            assertEquals(oneByOne.lines().get(7), f.get(7).get().toJson());
+            assertEquals(oneByOne.checkpoint(), s.checkpoint());
+        }
+        assertEquals(oneByOne.lines(), out);
+    }
+
+    @Test
+    void addAllAddsNothingWhenOneEventIsBad() throws Exception {
+        List<String> out = new ArrayList<>();
+        BatchSealer s = BatchSealer.builder(BatchFixture.HMAC).maxEvents(2).sink(e -> out.add(e.toJson())).build();
+        List<AuditEvent> events = new ArrayList<>(BatchFixture.events("a", 5));
+        events.set(3, AuditEvent.parse("{\"action\":\"no timestamp\",\"status\":\"success\"}"));
+        assertThrows(IllegalArgumentException.class, () -> s.addAll(events));
+        s.close();
+        assertEquals(List.of(), out);
+        assertNull(s.checkpoint());
+    }
+
+    @Test
     void builderRefusesBadLimits() {
         assertThrows(IllegalArgumentException.class, () -> BatchSealer.builder(BatchFixture.HMAC).maxEvents(0).build());
         assertThrows(IllegalArgumentException.class,
