@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -31,8 +33,11 @@ public final class BatchSealer implements AutoCloseable {
     private final Consumer<AuditEvent> sink;
 
     private final List<Pending> pending = new ArrayList<>();
-    private BatchStatement last; // the last signed batch, null before the first
-    private Checkpoint checkpoint;
+    private BatchStatement last; // the chain's head: the last batch signed, or handed to the signing thread
+    private volatile Checkpoint checkpoint; // the last batch signed
+    private final ExecutorService signing; // pipelined: one thread, so batches are signed and emitted in order
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null); // the last signing task
+    private volatile Throwable failure; // pipelined: the failure that stopped the sealer
     private long generation; // which open batch a timer belongs to
     private Runnable cancelTimer;
     private boolean closed;
@@ -47,6 +52,11 @@ public final class BatchSealer implements AutoCloseable {
         this.ownsScheduler = b.scheduler == null && maxDelayMillis > 0;
         this.scheduler = ownsScheduler ? BatchScheduler.daemon() : b.scheduler;
         this.sink = b.sink;
+        this.signing = !b.pipelined ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "audit-batch-signer");
+            t.setDaemon(true);
+            return t;
+        });
         if (b.resume != null) {
             this.last = b.resume.statement();
             this.checkpoint = b.resume;
@@ -104,6 +114,10 @@ public final class BatchSealer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the batch sealer is closed");
         }
+        if (failure != null) {
+            throw new IllegalStateException("a batch failed to sign (" + failure.getMessage() + "): this sealer "
+                    + "stopped; resume with a new one from checkpoint()");
+        }
         pending.add(p);
         if (pending.size() == 1 && maxDelayMillis > 0 && maxEvents > 1) {
             long g = generation;
@@ -118,31 +132,48 @@ public final class BatchSealer implements AutoCloseable {
         }
     }
 
-    /** Seals the open batch now, if it holds any event. */
-    public synchronized void flush() throws AuditCryptoException {
-        if (!pending.isEmpty()) {
-            sealOpenBatch();
+    /** Seals the open batch now, if it holds any event, and (pipelined) waits until every batch is signed. */
+    public void flush() throws AuditCryptoException {
+        CompletableFuture<Void> signed;
+        synchronized (this) {
+            if (!pending.isEmpty()) {
+                sealOpenBatch();
+            }
+            signed = tail;
+        }
+        signed.join(); // outside the lock: the signing thread's sink may be slow
+        Throwable f = failure;
+        if (f != null) {
+            throw new AuditCryptoException("signing a batch failed: " + f.getMessage(), f,
+                    f instanceof AuditCryptoException && ((AuditCryptoException) f).kmsUnavailable());
         }
     }
 
     /** Seals the open batch and stops the timer; later {@link #add}s are refused. */
     @Override
-    public synchronized void close() throws AuditCryptoException {
-        if (closed) {
-            return;
+    public void close() throws AuditCryptoException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
         }
         try {
             flush();
         } finally {
-            closed = true;
+            synchronized (this) {
+                closed = true;
+            }
             if (ownsScheduler) {
                 scheduler.close();
+            }
+            if (signing != null) {
+                signing.shutdown();
             }
         }
     }
 
     /** The last signed batch's checkpoint: where the log now ends; {@code null} before the first batch. */
-    public synchronized Checkpoint checkpoint() {
+    public Checkpoint checkpoint() {
         return checkpoint;
     }
 
@@ -171,6 +202,16 @@ public final class BatchSealer implements AutoCloseable {
         BatchStatement st = BatchStatement.of(tree.root(), batch.size(),
                 last == null ? BatchStatement.GENESIS : last.root(), (last == null ? 0 : last.count()) + batch.size(),
                 last == null ? 0 : last.seq() + 1, signer.keyId(), signer.algorithm());
+        if (signing != null) {
+            if (failure != null) {
+                batch.forEach(p -> p.sealed.completeExceptionally(failure));
+                throw new AuditCryptoException("an earlier batch failed to sign: " + failure.getMessage(), failure, false);
+            }
+            // The chain advances now: the next batch links to this root while this one is being signed.
+            last = st;
+            tail = tail.thenRunAsync(() -> signAndEmit(batch, tree, st), signing);
+            return;
+        }
         String signature;
         try {
             signature = signer.sign(st.canonical());
@@ -180,6 +221,29 @@ public final class BatchSealer implements AutoCloseable {
             throw e;
         }
         last = st;
+        emit(batch, tree, st, signature);
+    }
+
+    /**
+     * Pipelined, on the signing thread. A failure stops the sealer: the batches queued behind
+     * this one already link to its root, so they fail too rather than leave a hole in the chain.
+     */
+    private void signAndEmit(List<Pending> batch, MerkleTree tree, BatchStatement st) {
+        Throwable before = failure;
+        if (before != null) {
+            batch.forEach(p -> p.sealed.completeExceptionally(before));
+            return;
+        }
+        try {
+            emit(batch, tree, st, signer.sign(st.canonical()));
+        } catch (Throwable e) {
+            failure = e;
+            batch.forEach(p -> p.sealed.completeExceptionally(e));
+            LOG.log(Level.WARNING, "signing audit batch {0} failed; the sealer stopped: {1}", st.seq(), e.getMessage());
+        }
+    }
+
+    private void emit(List<Pending> batch, MerkleTree tree, BatchStatement st, String signature) {
         checkpoint = Checkpoint.of(st, signature);
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
@@ -208,6 +272,7 @@ public final class BatchSealer implements AutoCloseable {
         private BatchScheduler scheduler;
         private Checkpoint resume;
         private Consumer<AuditEvent> sink;
+        private boolean pipelined;
 
         private Builder(BatchSigner signer) {
             this.signer = Objects.requireNonNull(signer, "signer");
@@ -240,6 +305,17 @@ public final class BatchSealer implements AutoCloseable {
         /** Receives every sealed event, in input order, in the thread that sealed its batch. */
         public Builder sink(Consumer<AuditEvent> s) {
             this.sink = s;
+            return this;
+        }
+
+        /**
+         * Signs each batch on a background thread while the next one fills, so that a remote
+         * signature overlaps hashing. The sink then runs on that thread (still in order). A failed
+         * signature stops the sealer (later batches already chain to it); resume from
+         * {@link #checkpoint()}. Default off: a failure fails only its batch.
+         */
+        public Builder pipelined(boolean on) {
+            this.pipelined = on;
             return this;
         }
 
