@@ -36,9 +36,10 @@ public final class BatchStatement {
         if (root.length != MerkleTree.HASH_LENGTH || prev.length != MerkleTree.HASH_LENGTH) {
             throw new IllegalArgumentException("root and prev must be 32-byte SHA-256 hashes");
         }
-        if (size < 1 || seq < 0 || count < size || count > Batches.MAX_COUNT) {
-            throw new IllegalArgumentException("a batch statement needs size >= 1, seq >= 0 and size <= count <= 2^53 "
-                    + "(size " + size + ", count " + count + ", seq " + seq + ")");
+        // A batch is at most 2^31 - 1 events (a sealer's maxEvents is an int): a verifier tracks each index.
+        if (size < 1 || size > Integer.MAX_VALUE || seq < 0 || count < size || count > Batches.MAX_COUNT) {
+            throw new IllegalArgumentException("a batch statement needs 1 <= size <= 2^31 - 1, seq >= 0 and "
+                    + "size <= count <= 2^53 (size " + size + ", count " + count + ", seq " + seq + ")");
         }
     }
 

@@ -174,8 +174,9 @@ class BatchTamperTest {
         List<String> l = lines();
         l.set(1, "not json");
         l.set(2, edit(l, 3, o -> ((ObjectNode) o.get("seal")).put("root", "AAAA")));
+        l.set(3, edit(l, 4, o -> ((ObjectNode) o.get("seal")).put("size", 1L << 40).put("index", (1L << 40) - 1)));
         List<Finding> f = verify(l, log.checkpoint());
-        assertEquals(List.of(2L, 3L), f.stream().map(Finding::line).toList(), f.toString());
+        assertEquals(List.of(2L, 3L, 4L), f.stream().map(Finding::line).toList(), f.toString());
         assertTrue(f.stream().allMatch(x -> x.problem() == Problem.MALFORMED), f.toString());
     }
 }
