@@ -33,7 +33,7 @@ final class ChainTracker {
     private static final class Batch {
         final BatchStatement st;
         final BitSet seen = new BitSet();
-        final Map<Long, Long> lineOf = new HashMap<>();
+        long[] lineOf = new long[16]; // grown as indices come: a long per event, not a boxed map entry
         final List<Gap> gaps = new ArrayList<>();
         long next;
 
@@ -99,12 +99,15 @@ final class ChainTracker {
         if (b.seen.get(i)) {
             if (!failed) {
                 add(line, Problem.INSERTED, "repeats event " + idx + " of batch " + b.st.seq() + " (line "
-                        + b.lineOf.get(idx) + ")");
+                        + b.lineOf[i] + ")");
             }
             return;
         }
         b.seen.set(i);
-        b.lineOf.put(idx, line);
+        if (i >= b.lineOf.length) {
+            b.lineOf = java.util.Arrays.copyOf(b.lineOf, (int) Math.min(b.st.size(), Math.max(i + 1L, 2L * i)));
+        }
+        b.lineOf[i] = line;
         if (idx == b.next) {
             b.next++;
         } else if (idx > b.next && idx - b.next <= failedBefore) {
