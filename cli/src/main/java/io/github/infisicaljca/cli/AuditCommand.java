@@ -31,12 +31,15 @@ final class AuditCommand {
             "        HMAC-SHA256; --accept replaces that list (e.g. --accept HMAC-SHA256 to check old",
             "        HMAC-sealed events, which a KMS-configured verifier refuses by default).",
             "",
-            "--batch N       seal in the batch format (docs/audit-batch-format.md): one signature per N events",
-            "                (1 to 100000) over a Merkle root, the whole event covered, batches chained; each",
-            "                line still verifies alone. --checkpoint FILE: where the chain ends is written to",
-            "                FILE; if FILE exists, the chain resumes from it.",
-            "verify reads both formats, line by line; --checkpoint FILE also checks that the log ends",
-            "                exactly at FILE (nothing cut off, nothing added).",
+            "seal --batch N [--checkpoint FILE]",
+            "        the batch format (docs/audit-batch-format.md): one signature per N events (1 to",
+            "        100000) over a Merkle root, the whole event covered, batches chained; each line",
+            "        still verifies alone. The chain's end is written to FILE; if FILE exists, the",
+            "        chain resumes from it (append the new output to the old).",
+            "verify [--checkpoint FILE]",
+            "        reads both formats, line by line, naming each failure's line and kind (altered,",
+            "        deleted, inserted, reordered, truncated, foreign, unknown key); with --checkpoint",
+            "        the log must also end exactly at FILE (nothing cut off, nothing added).",
             "");
 
     private AuditCommand() {

@@ -251,4 +251,42 @@ class AuditBatchCommandTest {
         assertTrue(r.err().contains("line 1: "), r::toString);
         assertFalse(r.err().contains("\u001b"), r::toString);
     }
+
+    @Test
+    void anInvalidEventSealsTheOnesBeforeItAndStops(@TempDir Path tmp) throws Exception {
+        Path cp = tmp.resolve("stop.checkpoint");
+        String input = events("x", 1, 3) + "{\"action\":\"no timestamp\"}\n" + events("x", 5, 6);
+        CliRun r = CliRun.run(ENV, input, "audit", "seal", "--batch", "2", "--checkpoint", cp.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().contains("line 4: cannot seal: "), r::toString);
+        assertTrue(r.err().contains("the 3 events before it were written, nothing after"), r::toString);
+        assertEquals(3, r.outLines().size());
+        assertTrue(Files.readString(cp).contains("\"count\":3"), "the checkpoint ends where the output ends");
+        CliRun v = verify(r.outLines(), "--checkpoint", cp.toString());
+        assertEquals(0, v.exit(), v::toString);
+    }
+
+    @Test
+    void aMissingOrUnreadableCheckpointIsNamed(@TempDir Path tmp) throws Exception {
+        CliRun missing = verify(sealed, "--checkpoint", tmp.resolve("none").toString());
+        assertEquals(2, missing.exit(), missing::toString);
+        assertTrue(missing.err().contains("no such file"), missing::toString);
+        Path junk = Files.writeString(tmp.resolve("junk"), "not a checkpoint");
+        CliRun bad = verify(sealed, "--checkpoint", junk.toString());
+        assertEquals(1, bad.exit(), bad::toString);
+        assertTrue(bad.err().contains("not a checkpoint"), bad::toString);
+        CliRun resume = CliRun.run(ENV, events("j", 1, 1), "audit", "seal", "--batch", "1", "--checkpoint",
+                junk.toString());
+        assertEquals(1, resume.exit(), resume::toString);
+        assertEquals("", resume.out());
+    }
+
+    @Test
+    void aCheckpointOfAnotherLogFailsAtTheEnd(@TempDir Path tmp) {
+        Path cp = tmp.resolve("b.checkpoint");
+        CliRun other = CliRun.run(ENV, events("b", 1, 4), "audit", "seal", "--batch", "4", "--checkpoint",
+                cp.toString());
+        assertEquals(0, other.exit(), other::toString);
+        assertFails(verify(sealed, "--checkpoint", cp.toString()), "line 11 (the end of the log): foreign");
+    }
 }
