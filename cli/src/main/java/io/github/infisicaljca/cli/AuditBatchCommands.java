@@ -66,7 +66,7 @@ final class AuditBatchCommands {
         }
         if (n < 1 || n > MAX_BATCH) {
             throw CliException.usage("--batch must be a whole number from 1 to " + MAX_BATCH + " (events per signature), "
-                    + "not '" + TerminalText.safe(value) + "'", AuditCommand.USAGE);
+                    + "not '" + value + "'", AuditCommand.USAGE);
         }
         return n;
     }
@@ -118,7 +118,7 @@ final class AuditBatchCommands {
                         sealer.close();
                         saveCheckpoint(sealer, checkpointFile);
                         throw CliException.failure("line " + reader.lineNumber() + ": cannot seal: " + e.getMessage()
-                                + written(written[0]));
+                                + AuditCommand.written(written[0]));
                     }
                     added++;
                     if (f.isCompletedExceptionally()) {
@@ -127,7 +127,7 @@ final class AuditBatchCommands {
                 }
                 sealer.close();
             } catch (AuditCryptoException e) {
-                throw CliException.failure("cannot seal: " + e.getMessage() + written(written[0]), e);
+                throw CliException.failure("cannot seal: " + e.getMessage() + AuditCommand.written(written[0]), e);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -135,9 +135,10 @@ final class AuditBatchCommands {
             end = saveCheckpoint(sealer, checkpointFile);
         }
         long batches = end == null ? 0 : end.statement().seq() + 1 - firstSeq;
-        err.println("audit seal: " + Wording.count(sealedCount, "event") + " sealed in " + Wording.count(batches, "batch", "batches") + " (" + Wording.count(batches, "signature") + ") with "
-                + TerminalText.safe(signer.algorithm())
-                + (end == null || checkpointFile == null ? "" : "; checkpoint " + TerminalText.safe(checkpointFile.toString())));
+        err.println("audit seal: " + Wording.count(sealedCount, "event") + " sealed in "
+                + Wording.count(batches, "batch", "batches") + " (" + Wording.count(batches, "signature") + ") with "
+                + TerminalText.safe(signer.algorithm()) + (end == null || checkpointFile == null ? ""
+                        : "; checkpoint " + TerminalText.safe(checkpointFile.toString())));
         return 0;
     }
 
@@ -150,7 +151,7 @@ final class AuditBatchCommands {
             cause = e.getCause();
         }
         return CliException.failure("line " + line + ": cannot seal its batch: "
-                + (cause == null ? "signing failed" : cause.getMessage()) + written(written), cause);
+                + (cause == null ? "signing failed" : cause.getMessage()) + AuditCommand.written(written), cause);
     }
 
     private static Checkpoint saveCheckpoint(BatchSealer sealer, Path file) throws IOException {
@@ -163,8 +164,7 @@ final class AuditBatchCommands {
 
     private static String checkpointProblem(BatchSigner signer, Checkpoint c) throws CliException {
         if (!c.statement().keyId().equals(signer.keyId()) || !c.statement().algorithm().equals(signer.algorithm())) {
-            return "it was signed with key " + TerminalText.safe(c.statement().keyId()) + " ("
-                    + TerminalText.safe(c.statement().algorithm()) + "), this seal signs with " + signer.keyId() + " ("
+            return "it was signed with key " + c.statement().keyId() + " (" + c.statement().algorithm() + "), this seal signs with " + signer.keyId() + " ("
                     + signer.algorithm() + ")";
         }
         try {
@@ -174,15 +174,9 @@ final class AuditBatchCommands {
         }
     }
 
-    private static String written(long sealed) {
-        return sealed == 0 ? "; nothing was written"
-                : "; the " + Wording.count(sealed, "event") + " before it " + (sealed == 1 ? "was" : "were")
-                        + " written, nothing after";
-    }
-
     static Checkpoint readCheckpoint(Path file) throws CliException, IOException {
         if (!Files.exists(file)) {
-            throw CliException.usage("--checkpoint " + TerminalText.safe(file.toString()) + ": no such file");
+            throw CliException.usage("--checkpoint " + file + ": no such file");
         }
         try {
             return Checkpoint.read(file);

@@ -136,7 +136,8 @@ final class AuditCommand {
         }
     }
 
-    private static String written(int sealed) {
+    /** What a seal stopped at line n leaves written: the events before it, nothing after. */
+    static String written(long sealed) {
         return sealed == 0 ? "; nothing was written"
                 : "; the " + Wording.count(sealed, "event") + " before it " + (sealed == 1 ? "was" : "were")
                         + " written, nothing after";
