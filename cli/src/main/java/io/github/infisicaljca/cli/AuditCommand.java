@@ -3,7 +3,6 @@ package io.github.infisicaljca.cli;
 import io.github.infisicaljca.audit.AuditCrypto;
 import io.github.infisicaljca.audit.AuditCryptoException;
 import io.github.infisicaljca.audit.AuditEvent;
-import io.github.infisicaljca.audit.Verification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -19,8 +18,8 @@ import java.util.List;
  */
 final class AuditCommand {
     static final String USAGE = String.join("\n",
-            "usage: infisical-jca audit seal [--in FILE] [--out FILE]",
-            "       infisical-jca audit verify [--in FILE] [--accept ALG[,ALG]]",
+            "usage: infisical-jca audit seal [--in FILE] [--out FILE] [--batch N [--checkpoint FILE]]",
+            "       infisical-jca audit verify [--in FILE] [--accept ALG[,ALG]] [--checkpoint FILE]",
             "",
             "seal    reads JSON Lines audit events from stdin (or --in) and writes each one to stdout",
             "        (or --out) with hash, hashAlgorithm, signature and algorithm added, every other",
@@ -31,6 +30,16 @@ final class AuditCommand {
             "        and why on stderr. Accepts the KMS algorithm when the KMS is configured, else",
             "        HMAC-SHA256; --accept replaces that list (e.g. --accept HMAC-SHA256 to check old",
             "        HMAC-sealed events, which a KMS-configured verifier refuses by default).",
+            "",
+            "seal --batch N [--checkpoint FILE]",
+            "        the batch format (docs/audit-batch-format.md): one signature per N events (1 to",
+            "        100000) over a Merkle root, the whole event covered, batches chained; each line",
+            "        still verifies alone. The chain's end is written to FILE; if FILE exists, the",
+            "        chain resumes from it (append the new output to the old).",
+            "verify [--checkpoint FILE]",
+            "        reads both formats, line by line, naming each failure's line and kind (altered,",
+            "        deleted, inserted, reordered, truncated, foreign, unknown key); with --checkpoint",
+            "        the log must also end exactly at FILE (nothing cut off, nothing added).",
             "");
 
     private AuditCommand() {
@@ -44,9 +53,9 @@ final class AuditCommand {
         List<String> rest = args.subList(1, args.size());
         switch (args.get(0)) {
             case "seal":
-                return seal(Args.parse(rest, List.of("in", "out")), env, in, out, err);
+                return seal(Args.parse(rest, List.of("in", "out", "batch", "checkpoint")), env, in, out, err);
             case "verify":
-                return verify(Args.parse(rest, List.of("in", "accept")), env, in, out, err);
+                return verify(Args.parse(rest, List.of("in", "accept", "checkpoint")), env, in, out, err);
             case "help":
             case "-h":
             case "--help":
@@ -67,6 +76,24 @@ final class AuditCommand {
         Path outPath = a.path("out");
         if (inPath != null && outPath != null && Files.exists(outPath) && Files.isSameFile(inPath, outPath)) {
             throw CliException.usage("--in and --out are the same file: seal into a new file");
+        }
+        if (a.get("batch") != null) {
+            int batch = AuditBatchCommands.batchSize(a.get("batch"));
+            return AuditBatchCommands.seal(batch, a.path("checkpoint"), env, new AuditBatchCommands.LineReaderSource() {
+                @Override
+                public LineReader reader() throws CliException, IOException {
+                    return AuditCommand.reader(in, inPath);
+                }
+
+                @Override
+                public LineWriter writer() throws CliException, IOException {
+                    return AuditCommand.writer(out, outPath);
+                }
+            }, err);
+        }
+        if (a.get("checkpoint") != null) {
+            throw CliException.usage("--checkpoint needs --batch N: only the batch format has a chain to checkpoint",
+                    USAGE);
         }
         AuditCrypto crypto = env.sealer(); // before any file is opened: a configuration error leaves no empty output
         int sealed = 0;
@@ -100,43 +127,23 @@ final class AuditCommand {
             out.print(USAGE);
             return 0;
         }
-        AuditCrypto crypto = env.verifier(a.list("accept"));
-        int events = 0;
-        int failed = 0;
+        CliEnvironment.Verifiers verifiers = env.verifiers(a.list("accept"));
+        Path checkpointFile = a.path("checkpoint");
+        io.github.infisicaljca.audit.batch.Checkpoint checkpoint = checkpointFile == null ? null
+                : AuditBatchCommands.readCheckpoint(checkpointFile);
         try (LineReader reader = reader(in, a.path("in"))) {
-            String line;
-            while ((line = reader.next()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                events++;
-                String problem;
-                try {
-                    Verification v = crypto.verify(AuditEvent.parse(line));
-                    problem = v.valid() ? null : v.reason();
-                } catch (IllegalArgumentException e) {
-                    problem = "not a valid audit event: " + e.getMessage();
-                } catch (AuditCryptoException e) {
-                    throw CliException.failure("line " + reader.lineNumber() + ": cannot verify: " + e.getMessage()
-                            + " (stopped after " + Wording.count(events - 1, "event") + ", " + failed + " failed)");
-                }
-                if (problem != null) {
-                    failed++;
-                    err.println("line " + reader.lineNumber() + ": " + TerminalText.safe(problem));
-                }
-            }
+            return AuditBatchCommands.verify(verifiers, checkpoint, reader, err);
         }
-        err.println(Wording.count(events, "event") + ", " + failed + " failed");
-        return failed == 0 ? 0 : 1;
     }
 
-    private static String written(int sealed) {
+    /** What a seal stopped at line n leaves written: the events before it, nothing after. */
+    static String written(long sealed) {
         return sealed == 0 ? "; nothing was written"
                 : "; the " + Wording.count(sealed, "event") + " before it " + (sealed == 1 ? "was" : "were")
                         + " written, nothing after";
     }
 
-    private static LineReader reader(InputStream stdin, Path path) throws CliException, IOException {
+    static LineReader reader(InputStream stdin, Path path) throws CliException, IOException {
         if (path == null) {
             return new LineReader(stdin);
         }
@@ -147,7 +154,7 @@ final class AuditCommand {
         }
     }
 
-    private static LineWriter writer(PrintStream stdout, Path path) throws CliException, IOException {
+    static LineWriter writer(PrintStream stdout, Path path) throws CliException, IOException {
         if (path == null) {
             return new LineWriter(stdout, false);
         }

@@ -11,6 +11,7 @@ import io.github.infisicaljca.audit.EventSignature;
 import io.github.infisicaljca.audit.FallbackPolicy;
 import io.github.infisicaljca.audit.HmacEventSigner;
 import io.github.infisicaljca.audit.KmsEventSigner;
+import io.github.infisicaljca.audit.batch.BatchSigner;
 import io.github.infisicaljca.audit.config.HmacSecretRules;
 import io.github.infisicaljca.audit.config.SecurityConfig;
 import io.github.infisicaljca.kms.SigningAlgorithm;
@@ -45,6 +46,9 @@ final class CliEnvironment {
             + "or " + AUDIT_SECRET + " to use HMAC-SHA256";
 
     private final Map<String, String> env;
+    // Set by kms(): the key behind its signer, for verifying batch seals made with another of its algorithms.
+    private InfisicalProvider kmsProvider;
+    private InfisicalPrivateKey kmsKey;
 
     CliEnvironment(Map<String, String> env) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
@@ -69,6 +73,34 @@ final class CliEnvironment {
      * {@code accept} (from {@code --accept}) replaces that choice.
      */
     AuditCrypto verifier(List<String> accept) throws CliException {
+        return verifiers(accept).smartLogs();
+    }
+
+    /** For {@code audit seal --batch}: the same choice as {@link #sealer()}, as a batch signer. */
+    BatchSigner batchSigner() throws CliException {
+        HmacEventSigner hmac = hmac();
+        KmsEventSigner kms = kms();
+        if (kms != null) {
+            return BatchSigner.kms(kms);
+        }
+        if (hmac == null) {
+            throw noKey();
+        }
+        return BatchSigner.hmac(Secret.of(env.get(AUDIT_SECRET)), HMAC_KEY_ID);
+    }
+
+    /**
+     * The name batch seals give the HMAC secret: the variable that holds it (a seal names its key,
+     * and this one has no id of its own; the secret itself is never written).
+     */
+    static final String HMAC_KEY_ID = AUDIT_SECRET;
+
+    /** What {@code audit verify} checks with: smart-logs lines and batch seals, the same keys accepted for both. */
+    record Verifiers(AuditCrypto smartLogs, List<BatchSigner> batchKeys) {
+    }
+
+    /** As {@link #verifier}, plus the batch keys for the same accepted algorithms (the KMS and HMAC signers are made once). */
+    Verifiers verifiers(List<String> accept) throws CliException {
         KmsEventSigner kms = kms();
         HmacEventSigner hmac = hmac();
         if (kms == null && hmac == null) {
@@ -76,10 +108,24 @@ final class CliEnvironment {
         }
         AuditCrypto.Builder b = AuditCrypto.builder().kms(kms).hmac(hmac)
                 .policy(kms != null ? FallbackPolicy.KMS_ONLY : FallbackPolicy.HMAC_WHEN_KMS_DISABLED);
-        if (accept != null) {
-            b.acceptedAlgorithms(accepted(accept, kms != null, hmac != null));
+        LinkedHashSet<String> names = accept == null ? null : accepted(accept, kms != null, hmac != null);
+        if (names != null) {
+            b.acceptedAlgorithms(names);
         }
-        return b.build();
+        List<BatchSigner> keys = new ArrayList<>();
+        if (kms != null) {
+            for (String name : names == null ? List.of(kms.algorithm()) : names) {
+                // A batch key stands for one algorithm: each accepted KMS algorithm gets its own view of the key.
+                SigningAlgorithm alg = SigningAlgorithm.fromWire(name).orElse(null);
+                if (alg != null && (alg.family() == SigningAlgorithm.Family.ECDSA) == (kmsKey instanceof ECKey)) {
+                    keys.add(BatchSigner.kms(KmsEventSigner.of(kmsProvider, kmsKey, alg)));
+                }
+            }
+        }
+        if (hmac != null && (names == null ? kms == null : names.contains(EventSignature.HMAC_SHA256))) {
+            keys.add(BatchSigner.hmac(Secret.of(env.get(AUDIT_SECRET)), HMAC_KEY_ID));
+        }
+        return new Verifiers(b.build(), List.copyOf(keys));
     }
 
     /** No key at all: the KMS signing key is named only where the server can have one. */
@@ -159,7 +205,9 @@ final class CliEnvironment {
             throw CliException.usage(SIGNING_KEY_ID + " " + keyId + " is not a sign-verify key (it is "
                     + Wording.a(key.kmsAlgorithm()) + " key)" + hmacInstead(", and ", NoSigningKeys.ask(config)));
         }
-        return KmsEventSigner.of(provider, (InfisicalPrivateKey) key, algorithm(key));
+        kmsProvider = provider;
+        kmsKey = (InfisicalPrivateKey) key;
+        return KmsEventSigner.of(provider, kmsKey, algorithm(key));
     }
 
     /** The advice where the server offers no signing keys ({@code finding}); empty when it does. */

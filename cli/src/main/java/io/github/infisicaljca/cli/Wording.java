@@ -15,6 +15,11 @@ final class Wording {
         return n + " " + (n == 1 ? singular : singular + "s");
     }
 
+    /** As {@link #count(long, String)} for a noun whose plural is not its singular plus "s": "1 batch", "2 batches". */
+    static String count(long n, String singular, String plural) {
+        return n + " " + (n == 1 ? singular : plural);
+    }
+
     /** {@code word} after the article its sound takes: "an aes-256-gcm", "an RSA_4096", "an 8-byte", "a sign-verify". */
     static String a(String word) {
         return (vowelSound(word) ? "an " : "a ") + word;

@@ -15,6 +15,8 @@ class WordingTest {
         assertEquals("2 events", Wording.count(2, "event"));
         assertEquals("1 configuration problem", Wording.count(1, "configuration problem"));
         assertEquals("3 keys", Wording.count(3, "key"));
+        assertEquals("1 batch", Wording.count(1, "batch", "batches"));
+        assertEquals("3 batches", Wording.count(3, "batch", "batches"));
     }
 
     @ParameterizedTest

@@ -1,0 +1,312 @@
+package io.github.infisicaljca.cli;
+
+import io.github.infisicaljca.audit.AuditCryptoException;
+import io.github.infisicaljca.audit.AuditEvent;
+import io.github.infisicaljca.audit.batch.BatchSealer;
+import io.github.infisicaljca.audit.batch.BatchSigner;
+import io.github.infisicaljca.audit.batch.BatchVerifier;
+import io.github.infisicaljca.audit.batch.Checkpoint;
+import io.github.infisicaljca.audit.batch.Finding;
+import io.github.infisicaljca.audit.batch.Problem;
+import io.github.infisicaljca.audit.batch.Report;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code audit seal --batch N} and {@code audit verify} (both formats, per line): the batch
+ * format of {@code docs/audit-batch-format.md} on top of {@link BatchSealer} and
+ * {@link BatchVerifier}. Streams like the smart-logs commands; only findings are kept.
+ */
+final class AuditBatchCommands {
+    static final int MAX_BATCH = 100_000;
+    /** The library's prefix for a smart-logs line's failure; the CLI prints that failure as it always has. */
+    private static final String SMART_LOGS_PREFIX = "smart-logs event: ";
+
+    /** Holds no key: when --accept leaves no batch key, seals find none (verifies nothing, signs nothing). */
+    private static final BatchSigner NO_KEY = new BatchSigner() {
+        @Override
+        public String keyId() {
+            return "";
+        }
+
+        @Override
+        public String algorithm() {
+            return "";
+        }
+
+        @Override
+        public String sign(String statement) {
+            throw new UnsupportedOperationException("no batch key is accepted");
+        }
+
+        @Override
+        public boolean verify(String statement, byte[] signature) {
+            return false;
+        }
+    };
+
+    private AuditBatchCommands() {
+    }
+
+    /** Parses {@code --batch}: 1..{@value #MAX_BATCH}, else a usage error. */
+    static int batchSize(String value) throws CliException {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > MAX_BATCH) {
+            throw CliException.usage("--batch must be a whole number from 1 to " + MAX_BATCH + " (events per signature), "
+                    + "not '" + value + "'", AuditCommand.USAGE);
+        }
+        return n;
+    }
+
+    static int seal(int batch, Path checkpointFile, CliEnvironment env, LineReaderSource source, PrintStream err)
+            throws CliException, IOException {
+        BatchSigner signer = env.batchSigner(); // before any file is opened: a configuration error leaves no output
+        Checkpoint resume = null;
+        if (checkpointFile != null && Files.exists(checkpointFile)) {
+            resume = readCheckpoint(checkpointFile);
+            String bad = checkpointProblem(signer, resume);
+            if (bad != null) {
+                throw CliException.usage("--checkpoint " + checkpointFile + ": " + bad
+                        + "; to start a new chain, give a file that does not exist");
+            }
+            err.println("audit seal: resuming the chain of " + TerminalText.safe(checkpointFile.toString())
+                    + " after batch " + resume.statement().seq() + " (" + Wording.count(resume.statement().count(), "event")
+                    + ")");
+        }
+        long firstSeq = resume == null ? 0 : resume.statement().seq() + 1;
+        long[] written = {0};
+        long sealedCount;
+        Checkpoint end;
+        try (LineReader reader = source.reader(); LineWriter writer = source.writer()) {
+            BatchSealer.Builder b = BatchSealer.builder(signer).maxEvents(batch).sink(e -> {
+                try {
+                    writer.write(e.toJson());
+                    written[0]++;
+                } catch (IOException x) {
+                    throw new UncheckedIOException(x);
+                }
+            });
+            if (resume != null) {
+                b.resumeFrom(resume);
+            }
+            BatchSealer sealer = b.build();
+            String line;
+            long added = 0;
+            try {
+                while ((line = reader.next()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    CompletableFuture<AuditEvent> f;
+                    try {
+                        f = sealer.add(AuditEvent.parse(line));
+                    } catch (IllegalArgumentException e) {
+                        // The events before it are sealed and written (and the checkpoint), nothing after.
+                        sealer.close();
+                        saveCheckpoint(sealer, checkpointFile);
+                        throw CliException.failure("line " + reader.lineNumber() + ": cannot seal: " + e.getMessage()
+                                + AuditCommand.written(written[0]));
+                    }
+                    added++;
+                    if (f.isCompletedExceptionally()) {
+                        throw signingFailed(f, reader.lineNumber(), written[0]);
+                    }
+                }
+                sealer.close();
+            } catch (AuditCryptoException e) {
+                throw CliException.failure("cannot seal: " + e.getMessage() + AuditCommand.written(written[0]), e);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            sealedCount = added;
+            end = saveCheckpoint(sealer, checkpointFile);
+        }
+        long batches = end == null ? 0 : end.statement().seq() + 1 - firstSeq;
+        err.println("audit seal: " + Wording.count(sealedCount, "event") + " sealed in "
+                + Wording.count(batches, "batch", "batches") + " (" + Wording.count(batches, "signature") + ") with "
+                + TerminalText.safe(signer.algorithm()) + (end == null || checkpointFile == null ? ""
+                        : "; checkpoint " + TerminalText.safe(checkpointFile.toString())));
+        return 0;
+    }
+
+    private static CliException signingFailed(CompletableFuture<AuditEvent> f, int line, long written) {
+        Throwable cause;
+        try {
+            f.join();
+            cause = null;
+        } catch (java.util.concurrent.CompletionException e) {
+            cause = e.getCause();
+        }
+        return CliException.failure("line " + line + ": cannot seal its batch: "
+                + (cause == null ? "signing failed" : cause.getMessage()) + AuditCommand.written(written), cause);
+    }
+
+    private static Checkpoint saveCheckpoint(BatchSealer sealer, Path file) throws IOException {
+        Checkpoint c = sealer.checkpoint();
+        if (c != null && file != null) {
+            c.write(file);
+        }
+        return c;
+    }
+
+    private static String checkpointProblem(BatchSigner signer, Checkpoint c) throws CliException {
+        if (!c.statement().keyId().equals(signer.keyId()) || !c.statement().algorithm().equals(signer.algorithm())) {
+            return "it was signed with key " + c.statement().keyId() + " (" + c.statement().algorithm() + "), this seal signs with " + signer.keyId() + " ("
+                    + signer.algorithm() + ")";
+        }
+        try {
+            return BatchVerifier.builder().key(signer).build().verifyCheckpoint(c).map(Finding::reason).orElse(null);
+        } catch (AuditCryptoException e) {
+            throw CliException.failure("cannot check the checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    static Checkpoint readCheckpoint(Path file) throws CliException, IOException {
+        if (!Files.exists(file)) {
+            throw CliException.usage("--checkpoint " + file + ": no such file");
+        }
+        try {
+            return Checkpoint.read(file);
+        } catch (IllegalArgumentException | java.nio.charset.MalformedInputException e) {
+            throw CliException.failure("--checkpoint " + file + ": not a checkpoint: " + e.getMessage());
+        }
+    }
+
+    /** Verifies smart-logs and batch lines alike; prints each finding, then the summary. */
+    static int verify(CliEnvironment.Verifiers verifiers, Checkpoint checkpoint, LineReader reader, PrintStream err)
+            throws CliException, IOException {
+        BatchVerifier.Builder b = BatchVerifier.builder().smartLogs(verifiers.smartLogs());
+        verifiers.batchKeys().forEach(b::key);
+        if (verifiers.batchKeys().isEmpty()) {
+            b.key(NO_KEY); // the builder needs one; every batch seal is then an unknown key, as --accept asked
+        }
+        Lines lines = new Lines(reader);
+        Report found;
+        try {
+            found = b.build().verifyLines(lines, checkpoint);
+        } catch (AuditCryptoException e) {
+            throw CliException.failure("line " + reader.lineNumber() + ": cannot verify: " + e.getMessage()
+                    + " (stopped after " + Wording.count(Math.max(0, lines.events - 1), "event") + ")");
+        } catch (Lines.Failure e) {
+            throw e.cause;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        // One event alone (extracted from its log): its seal is checked, not the chain it was cut from.
+        Report report = lines.events == 1 && checkpoint == null ? new Report(found.findings().stream()
+                .filter(f -> f.problem() != Problem.DELETED && f.problem() != Problem.TRUNCATED).toList(),
+                found.lines(), found.lastBatch()) : found;
+        long failedLines = report.findings().stream().filter(f -> f.line() <= report.lines()).mapToLong(Finding::line)
+                .distinct().count();
+        boolean endFailed = false;
+        for (Finding f : report.findings()) {
+            boolean atEnd = f.line() > report.lines();
+            endFailed |= atEnd;
+            err.println("line " + f.line() + (atEnd ? " (the end of the log)" : "") + ": " + describe(f));
+        }
+        err.println(Wording.count(lines.events, "event") + ", " + failedLines + " failed"
+                + (endFailed ? "; the end of the log failed" : ""));
+        return report.valid() ? 0 : 1;
+    }
+
+    /** A smart-logs line's failure as it always read; a batch finding as its category, then why. */
+    private static String describe(Finding f) {
+        String reason = f.reason();
+        if (f.problem() == Problem.ALTERED && reason.startsWith(SMART_LOGS_PREFIX)) {
+            return TerminalText.safe(reason.substring(SMART_LOGS_PREFIX.length()));
+        }
+        if (f.problem() == Problem.MALFORMED) {
+            return "not a valid audit event: " + TerminalText.safe(reason);
+        }
+        return category(f.problem()) + ": " + TerminalText.safe(reason);
+    }
+
+    static String category(Problem p) {
+        switch (p) {
+            case FOREIGN:
+                return "foreign (spliced from another log)";
+            case UNKNOWN_KEY:
+                return "unknown key";
+            case NOT_BATCH_SEALED:
+                return "not batch-sealed";
+            default:
+                return p.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where seal reads and writes: stdin/--in and stdout/--out, opened only once the configuration is good. */
+    interface LineReaderSource {
+        LineReader reader() throws CliException, IOException;
+
+        LineWriter writer() throws CliException, IOException;
+    }
+
+    /** The reader's lines as the library's {@code Iterable}, counting non-blank ones; read errors pass through. */
+    private static final class Lines implements Iterable<String> {
+        private final LineReader reader;
+        long events;
+
+        static final class Failure extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+            final transient CliException cause;
+
+            Failure(CliException cause) {
+                super(cause.getMessage(), null, false, false);
+                this.cause = cause;
+            }
+        }
+
+        Lines(LineReader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return new Iterator<>() {
+                private String next;
+                private boolean done;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null && !done) {
+                        try {
+                            next = reader.next();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        } catch (CliException e) {
+                            throw new Failure(e);
+                        }
+                        done = next == null;
+                        if (next != null && !next.isBlank()) {
+                            events++;
+                        }
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public String next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    String s = next;
+                    next = null;
+                    return s;
+                }
+            };
+        }
+    }
+}
