@@ -14,8 +14,15 @@ public final class JsJson {
 
     /** Also RFC 8785's string form: the batch format's canonical JSON writes strings through here. */
     public static String stringify(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
+        return appendTo(new StringBuilder(s.length() + 2), s).toString();
+    }
+
+    /** {@link #stringify} appended to {@code out}, without a String of its own: canonical JSON's hot path. */
+    public static StringBuilder appendTo(StringBuilder out, String s) {
+        out.append('"');
+        int plain = plainPrefix(s);
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"':
@@ -47,7 +54,18 @@ public final class JsJson {
                     }
             }
         }
-        return out.append('"').toString();
+        return out.append('"');
+    }
+
+    /** How many leading characters need no escape (most strings: all of them), copied in one go. */
+    private static int plainPrefix(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return s.length();
     }
 
     private static boolean isLoneSurrogate(String s, int i) {

@@ -2,13 +2,14 @@ package io.github.infisicaljca.cli;
 
 import io.github.infisicaljca.audit.AuditCryptoException;
 import io.github.infisicaljca.audit.AuditEvent;
-import io.github.infisicaljca.audit.batch.BatchSealer;
 import io.github.infisicaljca.audit.batch.BatchSigner;
 import io.github.infisicaljca.audit.batch.BatchVerifier;
 import io.github.infisicaljca.audit.batch.Checkpoint;
 import io.github.infisicaljca.audit.batch.Finding;
 import io.github.infisicaljca.audit.batch.Problem;
 import io.github.infisicaljca.audit.batch.Report;
+import io.github.infisicaljca.audit.lines.JsonLinesSealer;
+import io.github.infisicaljca.audit.lines.SealStoppedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -86,80 +87,35 @@ final class AuditBatchCommands {
                     + " after batch " + resume.statement().seq() + " (" + Wording.count(resume.statement().count(), "event")
                     + ")");
         }
-        long firstSeq = resume == null ? 0 : resume.statement().seq() + 1;
-        long[] written = {0};
-        long sealedCount;
-        Checkpoint end;
-        try (LineReader reader = source.reader(); LineWriter writer = source.writer()) {
-            BatchSealer.Builder b = BatchSealer.builder(signer).maxEvents(batch).sink(e -> {
-                try {
-                    writer.write(e.toJson());
-                    written[0]++;
-                } catch (IOException x) {
-                    throw new UncheckedIOException(x);
-                }
-            });
-            if (resume != null) {
-                b.resumeFrom(resume);
-            }
-            BatchSealer sealer = b.build();
-            String line;
-            long added = 0;
-            try {
-                while ((line = reader.next()) != null) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    CompletableFuture<AuditEvent> f;
-                    try {
-                        f = sealer.add(AuditEvent.parse(line));
-                    } catch (IllegalArgumentException e) {
-                        // The events before it are sealed and written (and the checkpoint), nothing after.
-                        sealer.close();
-                        saveCheckpoint(sealer, checkpointFile);
-                        throw CliException.failure("line " + reader.lineNumber() + ": cannot seal: " + e.getMessage()
-                                + AuditCommand.written(written[0]));
-                    }
-                    added++;
-                    if (f.isCompletedExceptionally()) {
-                        throw signingFailed(f, reader.lineNumber(), written[0]);
-                    }
-                }
-                sealer.close();
-            } catch (AuditCryptoException e) {
-                throw CliException.failure("cannot seal: " + e.getMessage() + AuditCommand.written(written[0]), e);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-            sealedCount = added;
-            end = saveCheckpoint(sealer, checkpointFile);
+        JsonLinesSealer.Builder b = JsonLinesSealer.batches(signer, batch);
+        if (resume != null) {
+            b.resumeFrom(resume);
         }
-        long batches = end == null ? 0 : end.statement().seq() + 1 - firstSeq;
-        err.println("audit seal: " + Wording.count(sealedCount, "event") + " sealed in "
-                + Wording.count(batches, "batch", "batches") + " (" + Wording.count(batches, "signature") + ") with "
-                + TerminalText.safe(signer.algorithm()) + (end == null || checkpointFile == null ? ""
-                        : "; checkpoint " + TerminalText.safe(checkpointFile.toString())));
+        JsonLinesSealer.Summary done;
+        try (LineReader reader = source.reader(); LineWriter writer = source.writer()) {
+            try {
+                done = b.build().seal(reader.source(), writer.stream());
+            } catch (SealStoppedException e) {
+                // The events before the line are sealed, written and (with --checkpoint) checkpointed, nothing after.
+                saveCheckpoint(e.checkpoint(), checkpointFile);
+                AuditCommand.rethrowInputFailure(e);
+                throw CliException.failure("line " + e.line() + ": cannot seal"
+                        + (e.reason() == SealStoppedException.Reason.SIGNING_FAILED ? " its batch" : "") + ": "
+                        + e.getMessage() + AuditCommand.written(e.written()), e.getCause());
+            }
+        }
+        saveCheckpoint(done.checkpoint(), checkpointFile);
+        err.println("audit seal: " + Wording.count(done.events(), "event") + " sealed in "
+                + Wording.count(done.batches(), "batch", "batches") + " (" + Wording.count(done.batches(), "signature")
+                + ") with " + TerminalText.safe(signer.algorithm()) + (done.checkpoint() == null || checkpointFile == null
+                        ? "" : "; checkpoint " + TerminalText.safe(checkpointFile.toString())));
         return 0;
     }
 
-    private static CliException signingFailed(CompletableFuture<AuditEvent> f, int line, long written) {
-        Throwable cause;
-        try {
-            f.join();
-            cause = null;
-        } catch (java.util.concurrent.CompletionException e) {
-            cause = e.getCause();
-        }
-        return CliException.failure("line " + line + ": cannot seal its batch: "
-                + (cause == null ? "signing failed" : cause.getMessage()) + AuditCommand.written(written), cause);
-    }
-
-    private static Checkpoint saveCheckpoint(BatchSealer sealer, Path file) throws IOException {
-        Checkpoint c = sealer.checkpoint();
+    private static void saveCheckpoint(Checkpoint c, Path file) throws IOException {
         if (c != null && file != null) {
             c.write(file);
         }
-        return c;
     }
 
     private static String checkpointProblem(BatchSigner signer, Checkpoint c) throws CliException {

@@ -1,6 +1,8 @@
 package io.github.infisicaljca.cli;
 
 import io.github.infisicaljca.audit.AuditCrypto;
+import io.github.infisicaljca.audit.lines.JsonLinesSealer;
+import io.github.infisicaljca.audit.lines.SealStoppedException;
 import io.github.infisicaljca.audit.AuditCryptoException;
 import io.github.infisicaljca.audit.AuditEvent;
 import java.io.IOException;
@@ -96,28 +98,15 @@ final class AuditCommand {
                     USAGE);
         }
         AuditCrypto crypto = env.sealer(); // before any file is opened: a configuration error leaves no empty output
-        int sealed = 0;
-        String algorithm = null;
+        JsonLinesSealer.Summary done;
         try (LineReader reader = reader(in, inPath); LineWriter writer = writer(out, outPath)) {
-            String line;
-            while ((line = reader.next()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                AuditEvent result;
-                try {
-                    result = crypto.seal(AuditEvent.parse(line));
-                } catch (IllegalArgumentException | AuditCryptoException e) {
-                    throw CliException.failure("line " + reader.lineNumber() + ": cannot seal: " + e.getMessage()
-                            + written(sealed));
-                }
-                writer.write(result.toJson());
-                sealed++;
-                algorithm = result.text(AuditEvent.ALGORITHM);
-            }
+            done = JsonLinesSealer.smartLogs(crypto).build().seal(reader.source(), writer.stream());
+        } catch (SealStoppedException e) {
+            rethrowInputFailure(e);
+            throw CliException.failure("line " + e.line() + ": cannot seal: " + e.getMessage() + written(e.written()));
         }
-        err.println("audit seal: " + Wording.count(sealed, "event") + " sealed"
-                + (algorithm == null ? "" : " with " + TerminalText.safe(algorithm)));
+        err.println("audit seal: " + Wording.count(done.events(), "event") + " sealed"
+                + (done.algorithm() == null ? "" : " with " + TerminalText.safe(done.algorithm())));
         return 0;
     }
 
@@ -133,6 +122,18 @@ final class AuditCommand {
                 : AuditBatchCommands.readCheckpoint(checkpointFile);
         try (LineReader reader = reader(in, a.path("in"))) {
             return AuditBatchCommands.verify(verifiers, checkpoint, reader, err);
+        }
+    }
+
+    /** A seal stopped by the input: the reader's own error, as any command reports it. */
+    static void rethrowInputFailure(SealStoppedException e) throws CliException, IOException {
+        if (e.reason() == SealStoppedException.Reason.INPUT_FAILED) {
+            if (e.getCause() instanceof LineReader.Failure) {
+                throw ((LineReader.Failure) e.getCause()).cause;
+            }
+            if (e.getCause() instanceof IOException) {
+                throw (IOException) e.getCause();
+            }
         }
     }
 

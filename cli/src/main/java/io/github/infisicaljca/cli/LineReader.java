@@ -1,5 +1,6 @@
 package io.github.infisicaljca.cli;
 
+import io.github.infisicaljca.audit.lines.LineSource;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,6 +90,28 @@ final class LineReader implements Closeable {
             line.deleteCharAt(0);
         }
         return line.toString();
+    }
+
+    /** This reader as the audit library's line source: a {@link CliException} comes out as a {@link Failure}. */
+    LineSource source() {
+        return () -> {
+            try {
+                return next();
+            } catch (CliException e) {
+                throw new Failure(e);
+            }
+        };
+    }
+
+    /** A reading error of the command line's own, carried through the library as an {@link IOException}. */
+    static final class Failure extends IOException {
+        private static final long serialVersionUID = 1L;
+        final transient CliException cause;
+
+        Failure(CliException cause) {
+            super(cause.getMessage(), null);
+            this.cause = cause;
+        }
     }
 
     @Override

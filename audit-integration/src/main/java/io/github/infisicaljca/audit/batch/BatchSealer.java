@@ -199,9 +199,7 @@ public final class BatchSealer implements AutoCloseable {
         List<byte[]> leaves = new ArrayList<>(batch.size());
         batch.forEach(p -> leaves.add(p.leafHash));
         MerkleTree tree = MerkleTree.of(leaves);
-        BatchStatement st = BatchStatement.of(tree.root(), batch.size(),
-                last == null ? BatchStatement.GENESIS : last.root(), (last == null ? 0 : last.count()) + batch.size(),
-                last == null ? 0 : last.seq() + 1, signer.keyId(), signer.algorithm());
+        BatchStatement st = BatchStatement.next(last, tree, signer);
         if (signing != null) {
             if (failure != null) {
                 batch.forEach(p -> p.sealed.completeExceptionally(failure));
@@ -326,10 +324,8 @@ public final class BatchSealer implements AutoCloseable {
             if (maxDelay != null && (maxDelay.isNegative() || maxDelay.isZero())) {
                 throw new IllegalArgumentException("maxDelay must be positive, not " + maxDelay);
             }
-            if (resume != null && !resume.statement().keyId().equals(signer.keyId())) {
-                // Allowed in principle (a key rotation), but a mix-up is likelier: say so rather than guess.
-                throw new IllegalArgumentException("the checkpoint was signed with key " + resume.statement().keyId()
-                        + ", this sealer signs with " + signer.keyId());
+            if (resume != null) {
+                BatchChain.requireSameKey(resume, signer);
             }
             return new BatchSealer(this);
         }

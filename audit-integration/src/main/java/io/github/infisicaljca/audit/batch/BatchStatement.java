@@ -48,6 +48,13 @@ public final class BatchStatement {
         return new BatchStatement(root, size, prev, count, seq, keyId, algorithm);
     }
 
+    /** The statement of the batch of {@code tree} that follows {@code last} ({@code null}: the chain's first). */
+    static BatchStatement next(BatchStatement last, MerkleTree tree, BatchSigner signer) {
+        return new BatchStatement(tree.root(), tree.size(), last == null ? GENESIS : last.root(),
+                (last == null ? 0 : last.count()) + tree.size(), last == null ? 0 : last.seq() + 1, signer.keyId(),
+                signer.algorithm());
+    }
+
     /** The statement fields of a seal or checkpoint object (both carry them under the same names). */
     static BatchStatement read(JsonNode o, String what) {
         Batches.requireVersion(o, what);

@@ -49,7 +49,7 @@ public final class Jcs {
                     if (i > 0) {
                         out.append(',');
                     }
-                    out.append(JsJson.stringify(names.get(i))).append(':');
+                    JsJson.appendTo(out, names.get(i)).append(':');
                     write(n.get(names.get(i)), out);
                 }
                 out.append('}');
@@ -65,7 +65,7 @@ public final class Jcs {
                 out.append(']');
                 break;
             case STRING:
-                out.append(JsJson.stringify(n.textValue()));
+                JsJson.appendTo(out, n.textValue());
                 break;
             case BOOLEAN:
                 out.append(n.booleanValue());
@@ -74,7 +74,12 @@ public final class Jcs {
                 out.append("null");
                 break;
             case NUMBER:
-                out.append(number(n));
+                long v = n.longValue();
+                if (n.isIntegralNumber() && n.canConvertToLong() && v >= -(1L << 53) && v <= 1L << 53) {
+                    out.append(v); // the common case, without BigInteger
+                } else {
+                    out.append(number(n));
+                }
                 break;
             default:
                 throw new IllegalArgumentException("JSON canonicalisation: unsupported node type " + n.getNodeType());

@@ -58,20 +58,42 @@ public final class MerkleTree {
 
     /** The audit path of leaf {@code index}, from the leaf's sibling up to the root's child (RFC 9162 order). */
     public List<byte[]> proof(int index) {
+        List<byte[]> path = new ArrayList<>();
+        proofSteps(index, (level, position) -> path.add(levels.get(level)[position].clone()));
+        return path;
+    }
+
+    /** Where the nodes of a proof stand: level 0 holds the leaf hashes. */
+    interface Step {
+        void at(int level, int position);
+    }
+
+    /** The audit path of leaf {@code index} as node positions, in proof order. */
+    void proofSteps(int index, Step step) {
         if (index < 0 || index >= size()) {
             throw new IndexOutOfBoundsException("leaf " + index + " of a tree of " + size());
         }
-        List<byte[]> path = new ArrayList<>();
         int i = index;
         for (int l = 0; l < levels.size() - 1; l++) {
-            byte[][] level = levels.get(l);
             int sibling = i ^ 1;
-            if (sibling < level.length) {
-                path.add(level[sibling].clone());
+            if (sibling < levels.get(l).length) {
+                step.at(l, sibling);
             }
             i >>= 1;
         }
-        return path;
+    }
+
+    /** Every node, level by level, mapped by {@code f} (a batch's seals encode each node once, not once per proof). */
+    <T> List<List<T>> mapNodes(java.util.function.Function<byte[], T> f) {
+        List<List<T>> out = new ArrayList<>(levels.size());
+        for (byte[][] level : levels) {
+            List<T> mapped = new ArrayList<>(level.length);
+            for (byte[] node : level) {
+                mapped.add(f.apply(node));
+            }
+            out.add(mapped);
+        }
+        return out;
     }
 
     /** SHA-256(0x00 || leaf). */

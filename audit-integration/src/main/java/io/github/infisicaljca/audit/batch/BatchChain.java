@@ -1,0 +1,83 @@
+package io.github.infisicaljca.audit.batch;
+
+import io.github.infisicaljca.audit.AuditCryptoException;
+import io.github.infisicaljca.audit.AuditEvent;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The chain of signed batches, one batch at a time: the batch format without buffering,
+ * timers or threads ({@link BatchSealer} adds those). Each {@link #sign} links the new batch to
+ * the last one signed and advances the chain only once the signature is made, so a failed
+ * signature leaves no hole. Not thread-safe: one owner signs the batches in order.
+ */
+public final class BatchChain {
+    private final BatchSigner signer;
+    private BatchStatement last;
+    private Checkpoint checkpoint;
+
+    private BatchChain(BatchSigner signer, Checkpoint resume) {
+        this.signer = Objects.requireNonNull(signer, "signer");
+        if (resume != null) {
+            requireSameKey(resume, signer);
+            this.last = resume.statement();
+            this.checkpoint = resume;
+        }
+    }
+
+    /** A new chain: its first batch is number 0, linked to the genesis root (32 zero bytes). */
+    public static BatchChain start(BatchSigner signer) {
+        return new BatchChain(signer, null);
+    }
+
+    /**
+     * Continues the chain that ends at {@code after}: the next batch is its seq + 1, linked to its root.
+     *
+     * @throws IllegalArgumentException when the checkpoint was signed with another key
+     */
+    public static BatchChain resume(BatchSigner signer, Checkpoint after) {
+        return new BatchChain(signer, Objects.requireNonNull(after, "checkpoint"));
+    }
+
+    /**
+     * An event's leaf hash: SHA-256 over 0x00 and the RFC 8785 form of the whole event without
+     * its seal fields. Thread-safe; the costly part of sealing, so callers compute it in parallel.
+     *
+     * @throws IllegalArgumentException when the event cannot be canonicalised (e.g. an integer beyond 2^53)
+     */
+    public static byte[] leafHash(AuditEvent event) {
+        return Batches.leafHash(Batches.unsealed(event));
+    }
+
+    /**
+     * Signs the batch of these leaf hashes (in the events' order) as the chain's next batch.
+     *
+     * @throws AuditCryptoException when the signer fails; the chain stays where it was
+     */
+    public SignedBatch sign(List<byte[]> leafHashes) throws AuditCryptoException {
+        MerkleTree tree = MerkleTree.of(leafHashes);
+        BatchStatement st = BatchStatement.next(last, tree, signer);
+        String signature = signer.sign(st.canonical());
+        last = st;
+        checkpoint = Checkpoint.of(st, signature);
+        return new SignedBatch(tree, st, signature);
+    }
+
+    /** Where the chain ends: the last batch signed, or the checkpoint resumed from; {@code null} before either. */
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    static void requireSameKey(Checkpoint c, BatchSigner signer) {
+        if (!c.statement().keyId().equals(signer.keyId())) {
+            // Allowed in principle (a key rotation), but a mix-up is likelier: say so rather than guess.
+            throw new IllegalArgumentException("the checkpoint was signed with key " + c.statement().keyId()
+                    + ", this sealer signs with " + signer.keyId());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BatchChain{signer=" + signer + ", head=" + (last == null ? "genesis" : last) + "}";
+    }
+}
