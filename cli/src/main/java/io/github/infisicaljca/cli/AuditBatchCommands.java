@@ -30,29 +30,6 @@ final class AuditBatchCommands {
     /** The library's prefix for a smart-logs line's failure; the CLI prints that failure as it always has. */
     private static final String SMART_LOGS_PREFIX = "smart-logs event: ";
 
-    /** Holds no key: when --accept leaves no batch key, seals find none (verifies nothing, signs nothing). */
-    private static final BatchSigner NO_KEY = new BatchSigner() {
-        @Override
-        public String keyId() {
-            return "";
-        }
-
-        @Override
-        public String algorithm() {
-            return "";
-        }
-
-        @Override
-        public String sign(String statement) {
-            throw new UnsupportedOperationException("no batch key is accepted");
-        }
-
-        @Override
-        public boolean verify(String statement, byte[] signature) {
-            return false;
-        }
-    };
-
     private AuditBatchCommands() {
     }
 
@@ -189,10 +166,7 @@ final class AuditBatchCommands {
     static int verify(CliEnvironment.Verifiers verifiers, Checkpoint checkpoint, LineReader reader, PrintStream err)
             throws CliException, IOException {
         BatchVerifier.Builder b = BatchVerifier.builder().smartLogs(verifiers.smartLogs());
-        verifiers.batchKeys().forEach(b::key);
-        if (verifiers.batchKeys().isEmpty()) {
-            b.key(NO_KEY); // the builder needs one; every batch seal is then an unknown key, as --accept asked
-        }
+        verifiers.batchKeys().forEach(b::key); // none when --accept names no batch key: every batch seal is unknown
         Lines lines = new Lines(reader);
         Report found;
         try {

@@ -227,15 +227,20 @@ public final class BatchVerifier {
             return this;
         }
 
-        /** Verifies lines without a batch seal as smart-logs events. */
+        /**
+         * Verifies lines without a batch seal as smart-logs events. With it, the verifier may hold no
+         * batch key: every batch-sealed line is then {@link Problem#UNKNOWN_KEY}.
+         */
         public Builder smartLogs(AuditCrypto crypto) {
             this.smartLogs = crypto;
             return this;
         }
 
+        /** @throws IllegalArgumentException with neither a batch key nor a smart-logs verifier (it could verify nothing) */
         public BatchVerifier build() {
-            if (keys.isEmpty()) {
-                throw new IllegalArgumentException("a batch verifier needs at least one key");
+            if (keys.isEmpty() && smartLogs == null) {
+                throw new IllegalArgumentException("a batch verifier needs at least one batch key, or a smart-logs "
+                        + "verifier (then every batch-sealed line is an unknown key)");
             }
             return new BatchVerifier(keys, smartLogs);
         }

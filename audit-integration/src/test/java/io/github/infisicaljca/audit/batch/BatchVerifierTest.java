@@ -1,0 +1,63 @@
+package io.github.infisicaljca.audit.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.infisicaljca.Secret;
+import io.github.infisicaljca.audit.AuditCrypto;
+import io.github.infisicaljca.audit.AuditEvent;
+import io.github.infisicaljca.audit.FallbackPolicy;
+import io.github.infisicaljca.audit.HmacEventSigner;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a verifier is built from (batch keys, a smart-logs verifier, or both), how a smart-logs
+ * line fails, and the mode for one event extracted from its log. 10 events in batches of 4.
+ */
+class BatchVerifierTest {
+    private static final String SMART_SECRET = "smart-logs-test-secret";
+    private static final AuditCrypto SMART_LOGS = AuditCrypto.builder()
+            .hmac(HmacEventSigner.of(Secret.of(SMART_SECRET))).policy(FallbackPolicy.HMAC_WHEN_KMS_DISABLED).build();
+    private static final BatchVerifier VERIFIER = BatchFixture.verifier(BatchFixture.HMAC);
+
+    private static BatchFixture.Sealed log;
+
+    @BeforeAll
+    static void seal() throws Exception {
+        log = BatchFixture.seal(BatchFixture.HMAC, BatchFixture.events("v", 10), 4);
+    }
+
+    private static String smartLogsLine(int i) throws Exception {
+        return SMART_LOGS.seal(BatchFixture.event("s", i)).toJson();
+    }
+
+    @Test
+    void aBuilderWithNeitherKeysNorSmartLogsFails() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchVerifier.builder().build());
+        assertTrue(e.getMessage().contains("batch key") && e.getMessage().contains("smart-logs"), e.getMessage());
+    }
+
+    @Test
+    void aSmartLogsOnlyVerifierChecksSmartLogsLinesAndHoldsNoBatchKey() throws Exception {
+        BatchVerifier v = BatchVerifier.builder().smartLogs(SMART_LOGS).build();
+        List<String> lines = new ArrayList<>(List.of(smartLogsLine(1), smartLogsLine(2)));
+        assertEquals(List.of(), v.verifyLines(lines, null).findings());
+        lines.addAll(log.lines());
+        List<Finding> f = v.verifyLines(lines, null).findings();
+        assertEquals(10, f.size(), f.toString());
+        assertTrue(f.stream().allMatch(x -> x.problem() == Problem.UNKNOWN_KEY && x.line() > 2), f.toString());
+        assertEquals(Problem.UNKNOWN_KEY, v.verifyCheckpoint(log.checkpoint()).orElseThrow().problem());
+        assertFalse(v.toString().contains(SMART_SECRET), v::toString);
+    }
+
+    @Test
+    void withoutASmartLogsVerifierASmartLogsLineIsNotBatchSealed() throws Exception {
+        List<Finding> f = VERIFIER.verifyLines(List.of(smartLogsLine(1)), null).findings();
+        assertEquals(List.of(Problem.NOT_BATCH_SEALED), f.stream().map(Finding::problem).toList());
+    }
+}
