@@ -27,8 +27,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AuditBatchCommands {
     static final int MAX_BATCH = 100_000;
-    /** The library's prefix for a smart-logs line's failure; the CLI prints that failure as it always has. */
-    private static final String SMART_LOGS_PREFIX = "smart-logs event: ";
 
     private AuditBatchCommands() {
     }
@@ -199,8 +197,8 @@ final class AuditBatchCommands {
     /** A smart-logs line's failure as it always read; a batch finding as its category, then why. */
     private static String describe(Finding f) {
         String reason = f.reason();
-        if (f.problem() == Problem.ALTERED && reason.startsWith(SMART_LOGS_PREFIX)) {
-            return TerminalText.safe(reason.substring(SMART_LOGS_PREFIX.length()));
+        if (f.problem() == Problem.SMART_LOGS_INVALID) {
+            return TerminalText.safe(reason);
         }
         if (f.problem() == Problem.MALFORMED) {
             return "not a valid audit event: " + TerminalText.safe(reason);

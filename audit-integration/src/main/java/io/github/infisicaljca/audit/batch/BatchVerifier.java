@@ -101,7 +101,7 @@ public final class BatchVerifier {
         }
         Verification v = smartLogs.verify(event);
         if (!v.valid()) {
-            findings.add(new Finding(n, Problem.ALTERED, "smart-logs event: " + v.reason()));
+            findings.add(new Finding(n, Problem.SMART_LOGS_INVALID, v.reason()));
         } else if (chain.inOpenBatch()) {
             findings.add(new Finding(n, Problem.INSERTED, "a smart-logs event inside batch " + chain.head().seq()));
         }

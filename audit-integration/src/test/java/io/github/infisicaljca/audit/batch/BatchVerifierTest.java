@@ -56,6 +56,24 @@ class BatchVerifierTest {
     }
 
     @Test
+    void aSmartLogsLineThatFailsIsSmartLogsInvalidWithTheSmartLogsReason() throws Exception {
+        BatchVerifier v = BatchVerifier.builder().key(BatchFixture.HMAC).smartLogs(SMART_LOGS).build();
+        String altered = smartLogsLine(1).replace("user-1", "user-X");
+        String expected = SMART_LOGS.verify(AuditEvent.parse(altered)).reason();
+        List<String> lines = new ArrayList<>(List.of(altered));
+        lines.addAll(log.lines());
+        List<Finding> f = v.verifyLines(lines, log.checkpoint()).findings();
+        assertEquals(List.of(new Finding(1, Problem.SMART_LOGS_INVALID, expected)), f);
+        assertFalse(expected.contains("smart-logs event"), expected);
+        // and one signed with another secret: the signature, not the hash, fails
+        AuditCrypto other = AuditCrypto.builder().hmac(HmacEventSigner.of(Secret.of("another-secret")))
+                .policy(FallbackPolicy.HMAC_WHEN_KMS_DISABLED).build();
+        Finding g = v.verifyLines(List.of(other.seal(BatchFixture.event("s", 1)).toJson()), null).findings().get(0);
+        assertEquals(Problem.SMART_LOGS_INVALID, g.problem(), g::toString);
+        assertFalse(g.reason().contains("another-secret") || g.reason().contains(SMART_SECRET), g::toString);
+    }
+
+    @Test
     void withoutASmartLogsVerifierASmartLogsLineIsNotBatchSealed() throws Exception {
         List<Finding> f = VERIFIER.verifyLines(List.of(smartLogsLine(1)), null).findings();
         assertEquals(List.of(Problem.NOT_BATCH_SEALED), f.stream().map(Finding::problem).toList());
