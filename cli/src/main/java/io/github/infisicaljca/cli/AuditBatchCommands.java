@@ -166,9 +166,9 @@ final class AuditBatchCommands {
         BatchVerifier.Builder b = BatchVerifier.builder().smartLogs(verifiers.smartLogs());
         verifiers.batchKeys().forEach(b::key); // none when --accept names no batch key: every batch seal is unknown
         Lines lines = new Lines(reader);
-        Report found;
+        Report report;
         try {
-            found = b.build().verifyLines(lines, checkpoint);
+            report = b.build().verifyLogOrEvent(lines, checkpoint); // one event alone: its seal, not its lost log
         } catch (AuditCryptoException e) {
             throw CliException.failure("line " + reader.lineNumber() + ": cannot verify: " + e.getMessage()
                     + " (stopped after " + Wording.count(Math.max(0, lines.events - 1), "event") + ")");
@@ -177,10 +177,6 @@ final class AuditBatchCommands {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        // One event alone (extracted from its log): its seal is checked, not the chain it was cut from.
-        Report report = lines.events == 1 && checkpoint == null ? new Report(found.findings().stream()
-                .filter(f -> f.problem() != Problem.DELETED && f.problem() != Problem.TRUNCATED).toList(),
-                found.lines(), found.lastBatch()) : found;
         long failedLines = report.findings().stream().filter(f -> f.line() <= report.lines()).mapToLong(Finding::line)
                 .distinct().count();
         boolean endFailed = false;

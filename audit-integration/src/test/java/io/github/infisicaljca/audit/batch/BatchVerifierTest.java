@@ -12,6 +12,7 @@ import io.github.infisicaljca.audit.FallbackPolicy;
 import io.github.infisicaljca.audit.HmacEventSigner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +78,40 @@ class BatchVerifierTest {
     void withoutASmartLogsVerifierASmartLogsLineIsNotBatchSealed() throws Exception {
         List<Finding> f = VERIFIER.verifyLines(List.of(smartLogsLine(1)), null).findings();
         assertEquals(List.of(Problem.NOT_BATCH_SEALED), f.stream().map(Finding::problem).toList());
+    }
+
+    @Test
+    void oneEventExtractedIsCheckedAloneNotAsALog() throws Exception {
+        for (String line : log.lines()) {
+            assertEquals(List.of(), VERIFIER.verifyLogOrEvent(List.of("", line, " "), null).findings(), line);
+        }
+        // the same line as a whole log lacks the events around it
+        List<Finding> asLog = VERIFIER.verifyLines(List.of(log.lines().get(4)), null).findings();
+        assertEquals(List.of(Problem.DELETED, Problem.TRUNCATED), asLog.stream().map(Finding::problem).toList());
+    }
+
+    @Test
+    void oneEventAloneStillFailsOnItsSealProofOrSignature() throws Exception {
+        String altered = log.lines().get(5).replace("\"currency\":\"EUR\"", "\"currency\":\"USD\"");
+        Report r = VERIFIER.verifyLogOrEvent(List.of(altered), null);
+        Optional<Finding> alone = VERIFIER.verifyEvent(AuditEvent.parse(altered));
+        assertEquals(List.of(alone.orElseThrow()), r.findings());
+        assertEquals(Problem.ALTERED, r.findings().get(0).problem());
+        BatchVerifier otherKey = BatchFixture.verifier(BatchSigner.hmac(Secret.of("batch-test-secret"), "other-id"));
+        assertEquals(List.of(Problem.UNKNOWN_KEY), otherKey.verifyLogOrEvent(List.of(log.lines().get(5)), null)
+                .findings().stream().map(Finding::problem).toList());
+    }
+
+    @Test
+    void moreThanOneEventOrACheckpointIsALog() throws Exception {
+        List<String> two = List.of(log.lines().get(5), log.lines().get(6));
+        assertEquals(VERIFIER.verifyLines(two, null), VERIFIER.verifyLogOrEvent(two, null));
+        assertFalse(VERIFIER.verifyLogOrEvent(two, null).valid());
+        List<String> one = List.of(log.lines().get(8)); // the first of the 2 events of the last batch
+        Report withCheckpoint = VERIFIER.verifyLogOrEvent(one, log.checkpoint());
+        assertEquals(VERIFIER.verifyLines(one, log.checkpoint()), withCheckpoint);
+        assertEquals(List.of(Problem.DELETED, Problem.TRUNCATED), withCheckpoint.findings().stream().map(Finding::problem).toList());
+        List<String> whole = log.lines();
+        assertEquals(VERIFIER.verifyLines(whole, log.checkpoint()), VERIFIER.verifyLogOrEvent(whole, log.checkpoint()));
     }
 }
