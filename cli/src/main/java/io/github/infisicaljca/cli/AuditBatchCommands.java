@@ -28,31 +28,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AuditBatchCommands {
     static final int MAX_BATCH = 100_000;
-    /** The library's prefix for a smart-logs line's failure; the CLI prints that failure as it always has. */
-    private static final String SMART_LOGS_PREFIX = "smart-logs event: ";
-
-    /** Holds no key: when --accept leaves no batch key, seals find none (verifies nothing, signs nothing). */
-    private static final BatchSigner NO_KEY = new BatchSigner() {
-        @Override
-        public String keyId() {
-            return "";
-        }
-
-        @Override
-        public String algorithm() {
-            return "";
-        }
-
-        @Override
-        public String sign(String statement) {
-            throw new UnsupportedOperationException("no batch key is accepted");
-        }
-
-        @Override
-        public boolean verify(String statement, byte[] signature) {
-            return false;
-        }
-    };
 
     private AuditBatchCommands() {
     }
@@ -145,14 +120,11 @@ final class AuditBatchCommands {
     static int verify(CliEnvironment.Verifiers verifiers, Checkpoint checkpoint, LineReader reader, PrintStream err)
             throws CliException, IOException {
         BatchVerifier.Builder b = BatchVerifier.builder().smartLogs(verifiers.smartLogs());
-        verifiers.batchKeys().forEach(b::key);
-        if (verifiers.batchKeys().isEmpty()) {
-            b.key(NO_KEY); // the builder needs one; every batch seal is then an unknown key, as --accept asked
-        }
+        verifiers.batchKeys().forEach(b::key); // none when --accept names no batch key: every batch seal is unknown
         Lines lines = new Lines(reader);
-        Report found;
+        Report report;
         try {
-            found = b.build().verifyLines(lines, checkpoint);
+            report = b.build().verifyLogOrEvent(lines, checkpoint); // one event alone: its seal, not its lost log
         } catch (AuditCryptoException e) {
             throw CliException.failure("line " + reader.lineNumber() + ": cannot verify: " + e.getMessage()
                     + " (stopped after " + Wording.count(Math.max(0, lines.events - 1), "event") + ")");
@@ -161,10 +133,6 @@ final class AuditBatchCommands {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        // One event alone (extracted from its log): its seal is checked, not the chain it was cut from.
-        Report report = lines.events == 1 && checkpoint == null ? new Report(found.findings().stream()
-                .filter(f -> f.problem() != Problem.DELETED && f.problem() != Problem.TRUNCATED).toList(),
-                found.lines(), found.lastBatch()) : found;
         long failedLines = report.findings().stream().filter(f -> f.line() <= report.lines()).mapToLong(Finding::line)
                 .distinct().count();
         boolean endFailed = false;
@@ -181,8 +149,8 @@ final class AuditBatchCommands {
     /** A smart-logs line's failure as it always read; a batch finding as its category, then why. */
     private static String describe(Finding f) {
         String reason = f.reason();
-        if (f.problem() == Problem.ALTERED && reason.startsWith(SMART_LOGS_PREFIX)) {
-            return TerminalText.safe(reason.substring(SMART_LOGS_PREFIX.length()));
+        if (f.problem() == Problem.SMART_LOGS_INVALID) {
+            return TerminalText.safe(reason);
         }
         if (f.problem() == Problem.MALFORMED) {
             return "not a valid audit event: " + TerminalText.safe(reason);

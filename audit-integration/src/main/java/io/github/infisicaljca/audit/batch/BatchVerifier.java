@@ -16,8 +16,9 @@ import java.util.Optional;
 
 /**
  * Verifies batch-sealed events: one alone (its leaf, proof, root and the batch signature), a
- * whole log (each line, plus order, gaps and the chain across lines), and a log against a
- * checkpoint (it must end exactly there). Keys are found by the seal's key id and algorithm;
+ * whole log (each line, plus order, gaps and the chain across lines), a log against a
+ * checkpoint (it must end exactly there), and a stream that is either a log or one extracted
+ * event ({@link #verifyLogOrEvent}). Keys are found by the seal's key id and algorithm;
  * any other is {@link Problem#UNKNOWN_KEY}. Thread-safe (no state between calls).
  */
 public final class BatchVerifier {
@@ -53,58 +54,85 @@ public final class BatchVerifier {
      * @throws AuditCryptoException only when a KMS needed to verify is unavailable
      */
     public Report verifyLines(Iterable<String> lines, Checkpoint checkpoint) throws AuditCryptoException {
-        List<Finding> findings = new ArrayList<>();
-        ChainTracker chain = new ChainTracker(findings);
+        return verify(lines, checkpoint, false);
+    }
+
+    /**
+     * A log, or one event extracted from its log: as {@link #verifyLines}, except that lines holding
+     * exactly one event, with no checkpoint, are checked as that event alone (as {@link #verifyEvent}:
+     * its seal, proof, root and signature), not as a whole log whose other events are missing. Only
+     * the stream's end tells which it is, so it is read once either way.
+     *
+     * @param checkpoint where the log must end, or {@code null}
+     * @throws AuditCryptoException only when a KMS needed to verify is unavailable
+     */
+    public Report verifyLogOrEvent(Iterable<String> lines, Checkpoint checkpoint) throws AuditCryptoException {
+        return verify(lines, checkpoint, checkpoint == null);
+    }
+
+    private Report verify(Iterable<String> lines, Checkpoint checkpoint, boolean oneMayStandAlone)
+            throws AuditCryptoException {
+        // A line's own findings apart from the chain's (order, gaps, end, checkpoint): an event alone keeps only its own.
+        List<Finding> own = new ArrayList<>();
+        List<Finding> chained = new ArrayList<>();
+        ChainTracker chain = new ChainTracker(chained);
         SignatureCache cache = new SignatureCache();
         long n = 0;
+        long events = 0;
         for (String text : lines) {
             n++;
             if (text.isBlank()) {
                 continue;
             }
+            events++;
             AuditEvent event;
             try {
                 event = AuditEvent.parse(text);
             } catch (IllegalArgumentException e) {
-                findings.add(new Finding(n, Problem.MALFORMED, e.getMessage()));
+                own.add(new Finding(n, Problem.MALFORMED, e.getMessage()));
                 chain.unplaced();
                 continue;
             }
             if (!event.has(Batches.SEAL)) {
-                smartLogsLine(event, n, findings, chain);
+                if (smartLogsValid(event, n, own) && chain.inOpenBatch()) {
+                    chained.add(new Finding(n, Problem.INSERTED, "a smart-logs event inside batch " + chain.head().seq()));
+                }
                 continue;
             }
-            int before = findings.size();
-            Seal seal = check(event, n, findings, cache);
+            int before = own.size();
+            Seal seal = check(event, n, own, cache);
             if (seal != null) {
-                chain.accept(n, seal, findings.size() > before);
+                chain.accept(n, seal, own.size() > before);
             } else {
                 chain.unplaced();
             }
         }
         chain.end(n + 1);
         if (checkpoint != null) {
-            atCheckpoint(checkpoint, chain, n + 1, findings, cache);
+            atCheckpoint(checkpoint, chain, n + 1, chained, cache);
         }
-        List<Finding> kept = new ArrayList<>();
-        findings.stream().filter(Objects::nonNull).sorted(java.util.Comparator.comparingLong(Finding::line))
-                .forEach(kept::add);
+        List<Finding> kept = new ArrayList<>(own);
+        if (!(oneMayStandAlone && events == 1)) {
+            kept.addAll(chained);
+        }
+        // Stable: on one line, its own finding stays before the chain's, as they were found.
+        kept.removeIf(Objects::isNull);
+        kept.sort(java.util.Comparator.comparingLong(Finding::line));
         return new Report(kept, n, chain.head());
     }
 
-    private void smartLogsLine(AuditEvent event, long n, List<Finding> findings, ChainTracker chain)
-            throws AuditCryptoException {
+    /** A line without a batch seal: whether it verifies as a smart-logs event (else its finding is added). */
+    private boolean smartLogsValid(AuditEvent event, long n, List<Finding> findings) throws AuditCryptoException {
         if (smartLogs == null) {
             findings.add(new Finding(n, Problem.NOT_BATCH_SEALED, "the line has no batch seal (a smart-logs event?) "
                     + "and no smart-logs verifier is configured"));
-            return;
+            return false;
         }
         Verification v = smartLogs.verify(event);
         if (!v.valid()) {
-            findings.add(new Finding(n, Problem.ALTERED, "smart-logs event: " + v.reason()));
-        } else if (chain.inOpenBatch()) {
-            findings.add(new Finding(n, Problem.INSERTED, "a smart-logs event inside batch " + chain.head().seq()));
+            findings.add(new Finding(n, Problem.SMART_LOGS_INVALID, v.reason()));
         }
+        return v.valid();
     }
 
     private void atCheckpoint(Checkpoint c, ChainTracker chain, long end, List<Finding> findings, SignatureCache cache)
@@ -227,15 +255,20 @@ public final class BatchVerifier {
             return this;
         }
 
-        /** Verifies lines without a batch seal as smart-logs events. */
+        /**
+         * Verifies lines without a batch seal as smart-logs events. With it, the verifier may hold no
+         * batch key: every batch-sealed line is then {@link Problem#UNKNOWN_KEY}.
+         */
         public Builder smartLogs(AuditCrypto crypto) {
             this.smartLogs = crypto;
             return this;
         }
 
+        /** @throws IllegalArgumentException with neither a batch key nor a smart-logs verifier (it could verify nothing) */
         public BatchVerifier build() {
-            if (keys.isEmpty()) {
-                throw new IllegalArgumentException("a batch verifier needs at least one key");
+            if (keys.isEmpty() && smartLogs == null) {
+                throw new IllegalArgumentException("a batch verifier needs at least one batch key, or a smart-logs "
+                        + "verifier (then every batch-sealed line is an unknown key)");
             }
             return new BatchVerifier(keys, smartLogs);
         }

@@ -16,8 +16,13 @@ public enum Problem {
     FOREIGN,
     /** Sealed with a key (or an algorithm) this verifier does not hold. */
     UNKNOWN_KEY,
-    /** A smart-logs line (no batch seal) and no smart-logs verifier given, or one that failed it. */
+    /** A smart-logs line (no batch seal) and no smart-logs verifier given. */
     NOT_BATCH_SEALED,
+    /**
+     * A smart-logs line (no batch seal) whose smart-logs hash or signature does not verify; the
+     * reason is the smart-logs verifier's own.
+     */
+    SMART_LOGS_INVALID,
     /** Not a JSON event, or a seal that cannot be read. */
     MALFORMED
 }
