@@ -35,13 +35,20 @@ final class BatchFormat implements LineFormat {
 
     @Override
     public Prepared prepare(String line) {
-        AuditEvent event = AuditEvent.parse(line);
+        EventScan scan = EventScan.of(line, true);
+        if (scan != null) {
+            return appended(line, EventHasher.generateHash(scan.hashed), scan.leaf);
+        }
+        AuditEvent event = AuditEvent.parse(line); // the tree path: its errors are the ones to report
         String hash = EventHasher.generateHash(event);
         byte[] leaf = BatchChain.leafHash(event);
+        // An event sealed before loses its old seal fields, as BatchSealer drops them: write it from its tree.
+        return appended(SEAL_FIELDS.stream().anyMatch(event::has) ? unsealedJson(event) : line, hash, leaf);
+    }
+
+    private Prepared appended(String object, String hash, byte[] leaf) {
         String fields = "\"" + AuditEvent.HASH + "\":\"" + hash + "\",\"" + AuditEvent.HASH_ALGORITHM + "\":\""
                 + EventHasher.HASH_ALGORITHM + "\",\"seal\":";
-        // An event sealed before loses its old seal fields, as BatchSealer drops them: write it from its tree.
-        String object = SEAL_FIELDS.stream().anyMatch(event::has) ? unsealedJson(event) : line;
         return new Prepared(JsonLineText.append(object, fields, ""), leaf, signer.algorithm());
     }
 

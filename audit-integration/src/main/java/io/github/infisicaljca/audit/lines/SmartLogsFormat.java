@@ -24,18 +24,27 @@ final class SmartLogsFormat implements LineFormat {
 
     @Override
     public Prepared prepare(String line) throws AuditCryptoException {
-        AuditEvent event = AuditEvent.parse(line);
+        EventScan scan = EventScan.of(line, false);
+        if (scan != null) {
+            return appended(line, scan.hashed);
+        }
+        AuditEvent event = AuditEvent.parse(line); // the tree path: its errors are the ones to report
         if (SEAL_FIELDS.stream().anyMatch(event::has)) {
             // Sealed before: the seal is replaced where it stands, which the event's own text cannot show.
             AuditEvent sealed = crypto.seal(event);
             return new Prepared((JsonLineText.escapeLoneSurrogates(sealed.toJson()) + "\n")
                     .getBytes(StandardCharsets.UTF_8), null, sealed.text(AuditEvent.ALGORITHM));
         }
-        String hash = crypto.generateHash(event);
+        return appended(line, event);
+    }
+
+    /** The line with the seal of {@code hashed} (the event, or its hashed fields) appended. */
+    private Prepared appended(String line, AuditEvent hashed) throws AuditCryptoException {
+        String hash = crypto.generateHash(hashed);
         EventSignature s = crypto.generateEventSignature(hash);
-        String fields = "\"" + AuditEvent.HASH + "\":\"" + hash + "\",\"" + AuditEvent.HASH_ALGORITHM + "\":\"" + EventHasher.HASH_ALGORITHM + "\",\""
-                + AuditEvent.SIGNATURE + "\":" + JsonLineText.quote(s.signature()) + ",\"" + AuditEvent.ALGORITHM + "\":"
-                + JsonLineText.quote(s.algorithm());
+        String fields = "\"" + AuditEvent.HASH + "\":\"" + hash + "\",\"" + AuditEvent.HASH_ALGORITHM + "\":\""
+                + EventHasher.HASH_ALGORITHM + "\",\"" + AuditEvent.SIGNATURE + "\":" + JsonLineText.quote(s.signature())
+                + ",\"" + AuditEvent.ALGORITHM + "\":" + JsonLineText.quote(s.algorithm());
         return new Prepared(JsonLineText.append(line, fields, "}\n"), null, s.algorithm());
     }
 
