@@ -25,8 +25,11 @@ import java.util.Set;
  * the same error it always did. Where both succeed they agree byte for byte (tested on random events).
  */
 final class EventScan {
-    private static final JsonFactory JSON = JsonFactory.builder()
+    /** For the hash alone, which skips nested values: the parser finds repeated names. */
+    private static final JsonFactory STRICT = JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** For the leaf, which sorts every object's names anyway: a repeated name ends up beside its twin. */
+    private static final JsonFactory SORTING = JsonFactory.builder().build();
     private static final Set<String> HASHED = Set.of("action", "organizationId", "outcomeDescription", "principalId",
             "status", "targetResourceId", "targetResourceType", "timestamp");
     private static final Set<String> SEAL_FIELDS = Set.of(AuditEvent.HASH, AuditEvent.HASH_ALGORITHM,
@@ -44,7 +47,7 @@ final class EventScan {
 
     /** The scan of {@code line}, or {@code null} when the tree path must decide (see the class comment). */
     static EventScan of(String line, boolean leaf) {
-        try (JsonParser p = JSON.createParser(line)) {
+        try (JsonParser p = (leaf ? SORTING : STRICT).createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -95,10 +98,7 @@ final class EventScan {
             values[n] = value(p, v);
             n++;
         }
-        if (out != null) {
-            members(out, names, values, n);
-        }
-        return true;
+        return out == null || members(out, names, values, n) != null;
     }
 
     /** A value's RFC 8785 text, the parser at its first token. */
@@ -117,7 +117,11 @@ final class EventScan {
                     values[n] = value(p, p.nextToken());
                     n++;
                 }
-                return members(new StringBuilder(), names, values, n).toString();
+                StringBuilder b = members(new StringBuilder(), names, values, n);
+                if (b == null) {
+                    throw new IllegalArgumentException("a repeated name"); // the tree path names it
+                }
+                return b.toString();
             }
             case START_ARRAY: {
                 StringBuilder b = new StringBuilder().append('[');
@@ -151,19 +155,46 @@ final class EventScan {
         }
     }
 
-    /** {@code {"name":value,...}} with the members sorted by name (UTF-16 code units, RFC 8785 §3.2.3). */
+    /**
+     * {@code {"name":value,...}} with the members sorted by name (UTF-16 code units, RFC 8785
+     * §3.2.3); {@code null} when a name repeats. An event's objects are small: insertion sort,
+     * unless an object is large enough for its quadratic time to matter.
+     */
     private static StringBuilder members(StringBuilder out, String[] names, String[] values, int n) {
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+        if (n > 32) {
+            Integer[] order = new Integer[n];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> names[a].compareTo(names[b]));
+            String[] sortedNames = new String[n];
+            String[] sortedValues = new String[n];
+            for (int i = 0; i < n; i++) {
+                sortedNames[i] = names[order[i]];
+                sortedValues[i] = values[order[i]];
+            }
+            System.arraycopy(sortedNames, 0, names, 0, n);
+            System.arraycopy(sortedValues, 0, values, 0, n);
         }
-        Arrays.sort(order, (a, b) -> names[a].compareTo(names[b]));
+        for (int i = 1; i < n && n <= 32; i++) {
+            String name = names[i];
+            String value = values[i];
+            int j = i - 1;
+            while (j >= 0 && names[j].compareTo(name) > 0) {
+                names[j + 1] = names[j];
+                values[j + 1] = values[j];
+                j--;
+            }
+            names[j + 1] = name;
+            values[j + 1] = value;
+        }
         out.append('{');
         for (int i = 0; i < n; i++) {
             if (i > 0) {
+                if (names[i].equals(names[i - 1])) {
+                    return null;
+                }
                 out.append(',');
             }
-            JsJson.appendTo(out, names[order[i]]).append(':').append(values[order[i]]);
+            JsJson.appendTo(out, names[i]).append(':').append(values[i]);
         }
         return out.append('}');
     }

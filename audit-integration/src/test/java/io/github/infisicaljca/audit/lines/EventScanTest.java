@@ -119,6 +119,21 @@ class EventScanTest {
     }
 
     @Test
+    void largeObjectsAreSortedAndTheirRepeatedNamesFound() {
+        for (int size : new int[] {31, 32, 33, 200}) {
+            StringBuilder b = new StringBuilder("{\"timestamp\":\"t\",\"action\":\"a\",\"status\":\"s\",\"details\":{");
+            for (int i = size; i > 0; i--) {
+                b.append(i == size ? "" : ",").append("\"k").append(i).append("\":").append(i);
+            }
+            String line = b.append("}}").toString();
+            AuditEvent tree = AuditEvent.parse(line);
+            assertEquals(HexFormat.of().formatHex(BatchChain.leafHash(tree)),
+                    HexFormat.of().formatHex(EventScan.of(line, true).leaf), "size " + size);
+            assertNull(EventScan.of(line.replace("\"k1\":", "\"k2\":"), true), "size " + size);
+        }
+    }
+
+    @Test
     void whatTheTreePathMustDecideIsLeftToIt() {
         assertNull(EventScan.of("[1]", true));
         assertNull(EventScan.of("{\"timestamp\":\"t\"} {}", true)); // trailing content
