@@ -25,11 +25,11 @@ import java.util.Set;
  * the same error it always did. Where both succeed they agree byte for byte (tested on random events).
  */
 final class EventScan {
-    /** For the hash alone, which skips nested values: the parser finds repeated names. */
-    private static final JsonFactory STRICT = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    /** For the leaf, which sorts every object's names anyway: a repeated name ends up beside its twin. */
-    private static final JsonFactory SORTING = JsonFactory.builder().build();
+    /**
+     * Without the parser's duplicate detection (a hash set per object, a third of the parse):
+     * every object's names are sorted here anyway, and a repeated name ends up beside its twin.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final Set<String> HASHED = Set.of("action", "organizationId", "outcomeDescription", "principalId",
             "status", "targetResourceId", "targetResourceType", "timestamp");
     private static final Set<String> SEAL_FIELDS = Set.of(AuditEvent.HASH, AuditEvent.HASH_ALGORITHM,
@@ -47,7 +47,7 @@ final class EventScan {
 
     /** The scan of {@code line}, or {@code null} when the tree path must decide (see the class comment). */
     static EventScan of(String line, boolean leaf) {
-        try (JsonParser p = (leaf ? SORTING : STRICT).createParser(line)) {
+        try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -69,7 +69,7 @@ final class EventScan {
     /** The top-level object: its members in RFC 8785 order; false when the tree path must decide. */
     private static boolean object(JsonParser p, StringBuilder out, ObjectNode hashed) throws IOException {
         String[] names = new String[16];
-        String[] values = out == null ? null : new String[16];
+        String[] values = new String[16];
         int n = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String name = p.currentName();
@@ -86,19 +86,44 @@ final class EventScan {
                     return false; // the hasher's own error names the field and its type
                 }
             }
-            if (out == null) {
-                p.skipChildren();
-                continue;
-            }
             if (n == names.length) {
                 names = Arrays.copyOf(names, 2 * n);
                 values = Arrays.copyOf(values, 2 * n);
             }
             names[n] = name;
-            values[n] = value(p, v);
+            values[n] = out == null ? skip(p, v) : value(p, v);
             n++;
         }
-        return out == null || members(out, names, values, n) != null;
+        return members(out == null ? new StringBuilder() : out, names, values, n) != null;
+    }
+
+    /**
+     * Passes over a value the hash does not read, still refusing a repeated name in it (as the
+     * tree path does), without writing its canonical text.
+     */
+    private static String skip(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.START_OBJECT) {
+            String[] names = new String[8];
+            int n = 0;
+            for (JsonToken f = p.nextToken(); f != JsonToken.END_OBJECT; f = p.nextToken()) {
+                if (n == names.length) {
+                    names = Arrays.copyOf(names, 2 * n);
+                }
+                names[n++] = p.currentName();
+                skip(p, p.nextToken());
+            }
+            Arrays.sort(names, 0, n);
+            for (int i = 1; i < n; i++) {
+                if (names[i].equals(names[i - 1])) {
+                    throw new IllegalArgumentException("a repeated name"); // the tree path names it
+                }
+            }
+        } else if (t == JsonToken.START_ARRAY) {
+            for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                skip(p, e);
+            }
+        }
+        return "";
     }
 
     /** A value's RFC 8785 text, the parser at its first token. */

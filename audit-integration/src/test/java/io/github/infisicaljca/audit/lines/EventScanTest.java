@@ -139,6 +139,8 @@ class EventScanTest {
         assertNull(EventScan.of("{\"timestamp\":\"t\"} {}", true)); // trailing content
         assertNull(EventScan.of("{\"a\":1,\"a\":2}", true)); // duplicate
         assertNull(EventScan.of("{\"x\":{\"a\":1,\"a\":2}}", true)); // nested duplicate
+        assertNull(EventScan.of("{\"x\":[{\"b\":{\"a\":1,\"a\":2}}]}", false)); // deeper, hash only
+        assertNull(EventScan.of("{\"timestamp\":\"t\",\"timestamp\":\"u\"}", false));
         assertNull(EventScan.of("{\"status\":7}", false)); // a hashed field that is not a string
         assertNull(EventScan.of("{\"seal\":{}}", false)); // sealed before
         assertNull(EventScan.of("{\"n\":9007199254740993}", true)); // beyond 2^53: RFC 8785 refuses it
