@@ -22,9 +22,11 @@ record BenchReport(String mode, String environment, List<Figure> figures) {
 
     void print(PrintStream out) {
         out.printf("infisical-jca benchmarks (%s mode; %s)%n%n", mode, environment);
-        out.printf("%-26s %10s  %-9s %s%n", "figure", "measured", "target", "");
+        int width = figures.stream().mapToInt(f -> f.key().length()).max().orElse(0);
+        String row = "%-" + Math.max(26, width) + "s %10s  %-9s %s%n";
+        out.printf(row, "figure", "measured", "target", "");
         for (Figure f : figures) {
-            out.printf("%-26s %10s  %-9s %s%n", f.key(), f.shown(), f.target(), f.met() ? "met" : "MISSED");
+            out.printf(row, f.key(), f.shown(), f.target(), f.met() ? "met" : "MISSED");
         }
         out.println();
         for (Figure f : figures) {

@@ -58,6 +58,16 @@ class BenchReportTest {
     }
 
     @Test
+    void aKeyLongerThanTheColumnWidensItForEveryRow() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Figure longKey = new Figure("audit_batch_kms_calls_per_1000", 1.0, Figure.Target.atMost(1.0), "a", "b", "c");
+        new BenchReport("quick", "env", List.of(MET, longKey)).print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String table = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("audit_batch_kms_calls_per_1000      1.000  <= 1.00   met"), table);
+        assertTrue(table.contains("local_verify_ratio                  1.020  <= 1.10   met"), table);
+    }
+
+    @Test
     void theJsonHasEachKeyAtTheTopAndTheDetailsBeside(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("nested/bench.json");
         new BenchReport("quick", "env", List.of(MET, MISSED)).write(file);

@@ -22,7 +22,8 @@ import org.openjdk.jmh.results.Result;
 
 class BenchRunnerTest {
     static final List<String> KEYS = List.of("sign_overhead_ratio", "concurrency_efficiency",
-            "remote_over_local_verify", "local_verify_ratio", "audit_hash_ratio", "envelope_ratio",
+            "remote_over_local_verify", "local_verify_ratio", "audit_hash_ratio", "audit_seal_speedup",
+            "audit_batch_seal_speedup", "audit_batch_kms_ratio", "audit_batch_kms_calls_per_1000", "envelope_ratio",
             "rate_limited_envelope_gain", "rate_limit_refusals");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -93,8 +94,10 @@ class BenchRunnerTest {
             assertTrue(json.at("/details/" + key + "/inputs").asText().length() > 10, key);
         }
         String progress = err.toString(StandardCharsets.UTF_8);
-        assertTrue(progress.contains("[5/7] envelope"), progress);
-        assertTrue(progress.contains("[7/7] rate-limit refusals"), progress);
+        assertTrue(progress.contains("[5/9] audit seal: 3,000 events"), progress);
+        assertTrue(progress.contains("[6/9] audit KMS batch seal: 2,500 events"), progress);
+        assertTrue(progress.contains("[7/9] envelope"), progress);
+        assertTrue(progress.contains("[9/9] rate-limit refusals"), progress);
         assertTrue(progress.contains("rate limits 6 writes / 4 reads per 2 s"), progress);
     }
 }
