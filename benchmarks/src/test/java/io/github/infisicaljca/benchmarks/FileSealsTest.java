@@ -11,6 +11,7 @@ import io.github.infisicaljca.audit.KmsEventSigner;
 import io.github.infisicaljca.audit.batch.BatchSigner;
 import io.github.infisicaljca.audit.batch.BatchVerifier;
 import io.github.infisicaljca.audit.batch.Report;
+import io.github.infisicaljca.audit.lines.SealStoppedException;
 import io.github.infisicaljca.emulator.KmsEmulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,8 +81,10 @@ class FileSealsTest {
     void aLineThatIsNoEventStopsTheBatchSeal() throws Exception {
         Path in = dir.resolve("bad.jsonl");
         Files.writeString(in, "{\"timestamp\":\"t\",\"action\":\"a\",\"status\":\"s\"}\n[1, 2]\n");
-        assertThrows(IllegalArgumentException.class, () -> FileSeals.batch(AuditSealThroughput.hmacBatchSigner(), 10)
-                .seal(in, dir.resolve("out.jsonl")));
+        SealStoppedException e = assertThrows(SealStoppedException.class,
+                () -> FileSeals.batch(AuditSealThroughput.hmacBatchSigner(), 10).seal(in, dir.resolve("out.jsonl")));
+        assertEquals(2, e.line());
+        assertEquals(1, e.written());
         assertThrows(IllegalArgumentException.class, () -> FileSeals.batch(AuditSealThroughput.hmacBatchSigner(), 0));
     }
 
