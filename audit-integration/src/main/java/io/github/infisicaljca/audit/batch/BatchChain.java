@@ -55,15 +55,51 @@ public final class BatchChain {
      * @throws AuditCryptoException when the signer fails; the chain stays where it was
      */
     public SignedBatch sign(List<byte[]> leafHashes) throws AuditCryptoException {
-        MerkleTree tree = MerkleTree.of(leafHashes);
-        BatchStatement st = BatchStatement.next(last, tree, signer);
-        String signature = signer.sign(st.canonical());
-        last = st;
-        checkpoint = Checkpoint.of(st, signature);
-        return new SignedBatch(tree, st, signature);
+        Pending p = new Pending(MerkleTree.of(leafHashes), last, signer);
+        SignedBatch signed = p.sign();
+        last = p.statement;
+        checkpoint = signed.checkpoint();
+        return signed;
     }
 
-    /** Where the chain ends: the last batch signed, or the checkpoint resumed from; {@code null} before either. */
+    /**
+     * The chain's next batch, unsigned: the chain moves on to it at once, so that the batches
+     * after it can be formed, and signed, while it is being signed (several remote signatures
+     * in flight at a time). Its signature must then succeed, or the owner must stop: the batches
+     * formed after it link to its root. {@link #checkpoint()} does not follow these batches; the
+     * owner keeps the checkpoint of the last one it wrote.
+     */
+    public Pending next(List<byte[]> leafHashes) {
+        Pending p = new Pending(MerkleTree.of(leafHashes), last, signer);
+        last = p.statement;
+        return p;
+    }
+
+    /** A batch of the chain waiting for its signature; {@link #sign} is thread-safe. */
+    public static final class Pending {
+        private final MerkleTree tree;
+        private final BatchStatement statement;
+        private final BatchSigner signer;
+
+        private Pending(MerkleTree tree, BatchStatement last, BatchSigner signer) {
+            this.tree = tree;
+            this.statement = BatchStatement.next(last, tree, signer);
+            this.signer = signer;
+        }
+
+        public BatchStatement statement() {
+            return statement;
+        }
+
+        public SignedBatch sign() throws AuditCryptoException {
+            return new SignedBatch(tree, statement, signer.sign(statement.canonical()));
+        }
+    }
+
+    /**
+     * Where the chain ends: the last batch {@link #sign}ed, or the checkpoint resumed from;
+     * {@code null} before either.
+     */
     public Checkpoint checkpoint() {
         return checkpoint;
     }

@@ -45,5 +45,9 @@ interface LineFormat {
 
         /** The algorithm of the last signature made, or {@code null} before any. */
         String algorithm();
+
+        /** Releases what the emitter holds (its threads), whether or not the seal finished. */
+        default void close() {
+        }
     }
 }

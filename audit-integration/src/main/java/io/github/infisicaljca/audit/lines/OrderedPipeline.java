@@ -51,7 +51,13 @@ final class OrderedPipeline {
         BlockingQueue<Item> queue = new ArrayBlockingQueue<>(window);
         BufferedOutputStream buffered = new BufferedOutputStream(nonClosing(out), 64 * 1024);
         LineFormat.Emitter emitter = format.emitter(buffered);
-        Thread writer = daemon(() -> write(queue, emitter, buffered), "audit-seal-" + run + "-writer");
+        Thread writer = daemon(() -> {
+            try {
+                write(queue, emitter, buffered);
+            } finally {
+                emitter.close();
+            }
+        }, "audit-seal-" + run + "-writer");
         writer.start();
         try {
             ReadEnd end = read(in, queue, workers);
