@@ -84,7 +84,7 @@ final class CanonicalWriter {
      *
      * @throws IllegalArgumentException as {@link EventHasher#canonicalString} does
      */
-    CanonicalWriter hash(AuditEvent event) {
+    CanonicalWriter hash(EventHasher.Fields event) {
         byte[] canonical = write(event);
         try {
             sha256.update(canonical, 0, length);
@@ -109,11 +109,11 @@ final class CanonicalWriter {
 
     /** A copy of the bytes {@link #hash} digests. */
     byte[] canonicalBytes(AuditEvent event) {
-        return Arrays.copyOf(write(event), length);
+        return Arrays.copyOf(write(event::text), length);
     }
 
     /** Writes the canonical bytes to the returned array, from 0 to {@link #length}. */
-    private byte[] write(AuditEvent event) {
+    private byte[] write(EventHasher.Fields event) {
         byte[] out = buffer;
         int p = 0;
         for (int i = 0; i < PREFIX.length; i++) {

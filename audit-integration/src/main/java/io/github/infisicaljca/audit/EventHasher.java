@@ -30,6 +30,16 @@ public final class EventHasher {
     private EventHasher() {
     }
 
+    /**
+     * An event's fields as the hash reads them: a field's text, {@code null} when it is absent
+     * or JSON null, an {@link IllegalArgumentException} when it holds another JSON type (as
+     * {@link AuditEvent#text} does). For code that has the fields without an {@link AuditEvent}.
+     */
+    @FunctionalInterface
+    public interface Fields {
+        String text(String field);
+    }
+
     /** The string that is hashed; public so that mismatches can be diagnosed. */
     public static String canonicalString(AuditEvent event) {
         StringBuilder sb = new StringBuilder(256);
@@ -37,7 +47,7 @@ public final class EventHasher {
             if (i > 0) {
                 sb.append('|');
             }
-            String value = hashedValue(event, i);
+            String value = hashedValue(event::text, i);
             sb.append(FIELDS.get(i)).append(':').append(value == null ? "null" : JsJson.stringify(value));
         }
         return sb.toString();
@@ -50,7 +60,7 @@ public final class EventHasher {
      *
      * @throws IllegalArgumentException when a required field is absent or null, or a field is not a string
      */
-    static String hashedValue(AuditEvent event, int i) {
+    static String hashedValue(Fields event, int i) {
         String field = FIELD_NAMES[i];
         String value = event.text(field);
         if (REQUIRED_AT[i]) {
@@ -65,6 +75,11 @@ public final class EventHasher {
 
     /** SHA-256 of the canonical string, 64 lower-case hex digits. */
     public static String generateHash(AuditEvent event) {
+        return generateHash(event::text);
+    }
+
+    /** {@link #generateHash(AuditEvent)} of the event whose fields these are. */
+    public static String generateHash(Fields event) {
         return CanonicalWriter.get().hash(event).hexString();
     }
 
@@ -73,7 +88,7 @@ public final class EventHasher {
         if (expectedHash == null) {
             return false;
         }
-        return MessageDigest.isEqual(CanonicalWriter.get().hash(event).hex(),
+        return MessageDigest.isEqual(CanonicalWriter.get().hash(event::text).hex(),
                 expectedHash.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.infisicaljca.audit.AuditEvent;
+import io.github.infisicaljca.audit.EventHasher;
 import io.github.infisicaljca.audit.JsJson;
 import io.github.infisicaljca.audit.batch.Jcs;
 import io.github.infisicaljca.audit.batch.MerkleTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,18 +31,23 @@ final class EventScan {
      * every object's names are sorted here anyway, and a repeated name ends up beside its twin.
      */
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final Set<String> HASHED = Set.of("action", "organizationId", "outcomeDescription", "principalId",
-            "status", "targetResourceId", "targetResourceType", "timestamp");
+    /** The fields the smart-logs hash reads, each with its place in {@link #hashed}'s array. */
+    private static final Map<String, Integer> HASHED = Map.of("action", 0, "organizationId", 1,
+            "outcomeDescription", 2, "principalId", 3, "status", 4, "targetResourceId", 5, "targetResourceType", 6,
+            "timestamp", 7);
     private static final Set<String> SEAL_FIELDS = Set.of(AuditEvent.HASH, AuditEvent.HASH_ALGORITHM,
             AuditEvent.SIGNATURE, AuditEvent.ALGORITHM, "seal");
 
-    /** The hashed fields as found (strings, or JSON null), as an event the smart-logs hasher reads. */
-    final AuditEvent hashed;
+    /** The hashed fields as found (strings; absent and JSON null alike null), as the smart-logs hasher reads them. */
+    final EventHasher.Fields hashed;
     /** SHA-256(0x00 || JCS(event)): the batch leaf; {@code null} when not asked for. */
     final byte[] leaf;
 
-    private EventScan(AuditEvent hashed, byte[] leaf) {
-        this.hashed = hashed;
+    private EventScan(String[] hashed, byte[] leaf) {
+        this.hashed = field -> {
+            Integer at = HASHED.get(field);
+            return at == null ? null : hashed[at];
+        };
         this.leaf = leaf;
     }
 
@@ -51,12 +57,12 @@ final class EventScan {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            ObjectNode hashed = JsonNodeFactory.instance.objectNode();
+            String[] hashed = new String[HASHED.size()];
             StringBuilder canonical = leaf ? new StringBuilder(line.length()) : null;
             if (!object(p, canonical, hashed) || p.nextToken() != null) {
                 return null;
             }
-            return new EventScan(AuditEvent.of(hashed), leaf ? leafHash(canonical) : null);
+            return new EventScan(hashed, leaf ? leafHash(canonical) : null);
         } catch (IOException | RuntimeException e) {
             return null; // not a plain event: the tree path reports it as it always has
         }
@@ -67,7 +73,7 @@ final class EventScan {
     }
 
     /** The top-level object: its members in RFC 8785 order; false when the tree path must decide. */
-    private static boolean object(JsonParser p, StringBuilder out, ObjectNode hashed) throws IOException {
+    private static boolean object(JsonParser p, StringBuilder out, String[] hashed) throws IOException {
         String[] names = new String[16];
         String[] values = new String[16];
         int n = 0;
@@ -77,12 +83,11 @@ final class EventScan {
                 return false;
             }
             JsonToken v = p.nextToken();
-            if (HASHED.contains(name)) {
+            Integer at = HASHED.get(name);
+            if (at != null) {
                 if (v == JsonToken.VALUE_STRING) {
-                    hashed.put(name, p.getText());
-                } else if (v == JsonToken.VALUE_NULL) {
-                    hashed.putNull(name);
-                } else {
+                    hashed[at] = p.getText();
+                } else if (v != JsonToken.VALUE_NULL) {
                     return false; // the hasher's own error names the field and its type
                 }
             }

@@ -26,7 +26,7 @@ final class SmartLogsFormat implements LineFormat {
     public Prepared prepare(String line) throws AuditCryptoException {
         EventScan scan = EventScan.of(line, false);
         if (scan != null) {
-            return appended(line, scan.hashed);
+            return appended(line, EventHasher.generateHash(scan.hashed));
         }
         AuditEvent event = AuditEvent.parse(line); // the tree path: its errors are the ones to report
         if (SEAL_FIELDS.stream().anyMatch(event::has)) {
@@ -35,12 +35,11 @@ final class SmartLogsFormat implements LineFormat {
             return new Prepared((JsonLineText.escapeLoneSurrogates(sealed.toJson()) + "\n")
                     .getBytes(StandardCharsets.UTF_8), null, sealed.text(AuditEvent.ALGORITHM));
         }
-        return appended(line, event);
+        return appended(line, crypto.generateHash(event));
     }
 
-    /** The line with the seal of {@code hashed} (the event, or its hashed fields) appended. */
-    private Prepared appended(String line, AuditEvent hashed) throws AuditCryptoException {
-        String hash = crypto.generateHash(hashed);
+    /** The line with the seal of the event whose hash this is appended. */
+    private Prepared appended(String line, String hash) throws AuditCryptoException {
         EventSignature s = crypto.generateEventSignature(hash);
         String fields = "\"" + AuditEvent.HASH + "\":\"" + hash + "\",\"" + AuditEvent.HASH_ALGORITHM + "\":\""
                 + EventHasher.HASH_ALGORITHM + "\",\"" + AuditEvent.SIGNATURE + "\":" + JsonLineText.quote(s.signature())
