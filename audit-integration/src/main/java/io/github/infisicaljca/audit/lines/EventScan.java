@@ -99,7 +99,7 @@ final class EventScan {
             values[n] = out == null ? skip(p, v) : value(p, v);
             n++;
         }
-        return members(out == null ? new StringBuilder() : out, names, values, n) != null;
+        return out == null ? !repeats(names, n) : members(out, names, values, n) != null;
     }
 
     /**
@@ -117,11 +117,8 @@ final class EventScan {
                 names[n++] = p.currentName();
                 skip(p, p.nextToken());
             }
-            Arrays.sort(names, 0, n);
-            for (int i = 1; i < n; i++) {
-                if (names[i].equals(names[i - 1])) {
-                    throw new IllegalArgumentException("a repeated name"); // the tree path names it
-                }
+            if (repeats(names, n)) {
+                throw new IllegalArgumentException("a repeated name"); // the tree path names it
             }
         } else if (t == JsonToken.START_ARRAY) {
             for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
@@ -129,6 +126,17 @@ final class EventScan {
             }
         }
         return "";
+    }
+
+    /** Whether a name repeats among the first {@code n} (which it sorts). */
+    private static boolean repeats(String[] names, int n) {
+        Arrays.sort(names, 0, n);
+        for (int i = 1; i < n; i++) {
+            if (names[i].equals(names[i - 1])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A value's RFC 8785 text, the parser at its first token. */

@@ -40,7 +40,13 @@ final class JsonLineText {
 
     /** {@code "s"} as a JSON string literal. */
     static String quote(String s) {
-        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
+            }
+        }
+        return "\"" + s + '"'; // printable ASCII without a quote or backslash: hex, base64, algorithm names
     }
 
     private static boolean isJsonSpace(char c) {
