@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -243,10 +242,10 @@ final class AuditSealThroughput {
     private static String common(Timing t, Warmup warmup) {
         int runs = t.seconds().length;
         return String.format(Locale.ROOT, "%s of generated smart-logs events (seed %d), JSON Lines file in, sealed "
-                + "file out, in a temporary directory; %d CPUs (parallel streams: the caller and %d fork-join "
-                + "workers); each sealer first sealed %s, untimed, then %d timed run%s each, in "
-                + "turn%s", t.file().describe(), SEED, Runtime.getRuntime().availableProcessors(),
-                ForkJoinPool.getCommonPoolParallelism(), warmup.describe(),
+                + "file out, in a temporary directory; %d CPUs (JsonLinesSealer: as many parsing and hashing "
+                + "threads, one reading, one writing); each sealer first sealed %s, untimed, then %d timed run%s "
+                + "each, in turn%s", t.file().describe(), SEED, Runtime.getRuntime().availableProcessors(),
+                warmup.describe(),
                 runs, runs == 1 ? "" : "s", runs == 1 ? "" : ", median");
     }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -23,8 +24,9 @@ import java.util.concurrent.Executors;
  * before. The leaf hashes are made in parallel; the tree, the signature and the seals in order.
  */
 final class BatchFormat implements LineFormat {
-    private static final List<String> SEAL_FIELDS = List.of(AuditEvent.HASH, AuditEvent.HASH_ALGORITHM,
-            AuditEvent.SIGNATURE, AuditEvent.ALGORITHM, "seal");
+    /** The fields a batch seal drops before it seals: the smart-logs seal and an older batch seal. */
+    static final Set<String> SEAL_FIELDS = Set.of(AuditEvent.HASH, AuditEvent.HASH_ALGORITHM, AuditEvent.SIGNATURE,
+            AuditEvent.ALGORITHM, "seal");
     private static final byte[] CLOSE = "}\n".getBytes(StandardCharsets.US_ASCII);
     /** Remote signatures at a time: each one is a KMS round trip that would otherwise wait for the one before. */
     static final int MAX_SIGNATURES_IN_FLIGHT = 4;

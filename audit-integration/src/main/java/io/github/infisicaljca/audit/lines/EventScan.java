@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One streaming pass over an event's JSON text that finds what sealing needs, without the
@@ -35,8 +34,6 @@ final class EventScan {
     private static final Map<String, Integer> HASHED = Map.of("action", 0, "organizationId", 1,
             "outcomeDescription", 2, "principalId", 3, "status", 4, "targetResourceId", 5, "targetResourceType", 6,
             "timestamp", 7);
-    private static final Set<String> SEAL_FIELDS = Set.of(AuditEvent.HASH, AuditEvent.HASH_ALGORITHM,
-            AuditEvent.SIGNATURE, AuditEvent.ALGORITHM, "seal");
 
     /** The hashed fields as found (strings; absent and JSON null alike null), as the smart-logs hasher reads them. */
     final EventHasher.Fields hashed;
@@ -79,7 +76,7 @@ final class EventScan {
         int n = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String name = p.currentName();
-            if (SEAL_FIELDS.contains(name)) {
+            if (BatchFormat.SEAL_FIELDS.contains(name)) {
                 return false;
             }
             JsonToken v = p.nextToken();

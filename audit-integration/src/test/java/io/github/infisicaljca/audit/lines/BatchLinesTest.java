@@ -110,30 +110,11 @@ class BatchLinesTest {
     @Test
     void aFailedSignatureWritesNothingOfItsBatchAndTheCheckpointEndsBeforeIt() throws Exception {
         AtomicInteger signatures = new AtomicInteger();
-        BatchSigner failsThird = new BatchSigner() {
-            @Override
-            public String keyId() {
-                return BatchFixture.HMAC.keyId();
+        BatchSigner failsThird = hmacAfter(statement -> {
+            if (signatures.incrementAndGet() == 3) {
+                throw new AuditCryptoException("the KMS is unavailable", null, true);
             }
-
-            @Override
-            public String algorithm() {
-                return BatchFixture.HMAC.algorithm();
-            }
-
-            @Override
-            public String sign(String statement) throws AuditCryptoException {
-                if (signatures.incrementAndGet() == 3) {
-                    throw new AuditCryptoException("the KMS is unavailable", null, true);
-                }
-                return BatchFixture.HMAC.sign(statement);
-            }
-
-            @Override
-            public boolean verify(String statement, byte[] signature) throws AuditCryptoException {
-                return BatchFixture.HMAC.verify(statement, signature);
-            }
-        };
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SealStoppedException e = assertThrows(SealStoppedException.class,
                 () -> seal(JsonLinesSealer.batches(failsThird, 50), compact(400), out));
@@ -151,36 +132,17 @@ class BatchLinesTest {
     void remoteSignaturesOverlapAndTheBatchesAreStillWrittenInOrder() throws Exception {
         java.util.concurrent.CountDownLatch twoAtOnce = new java.util.concurrent.CountDownLatch(2);
         java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean(true);
-        BatchSigner slowFirst = new BatchSigner() {
-            @Override
-            public String keyId() {
-                return BatchFixture.HMAC.keyId();
-            }
-
-            @Override
-            public String algorithm() {
-                return BatchFixture.HMAC.algorithm();
-            }
-
-            @Override
-            public String sign(String statement) throws AuditCryptoException {
-                twoAtOnce.countDown();
-                try {
-                    // The first signature is held until a second one has started: sequential signing never gets there.
-                    if (statement.contains("\"seq\":0") && !twoAtOnce.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                        overlapped.set(false);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        BatchSigner slowFirst = hmacAfter(statement -> {
+            twoAtOnce.countDown();
+            try {
+                // The first signature is held until a second one has started: sequential signing never gets there.
+                if (statement.contains("\"seq\":0") && !twoAtOnce.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    overlapped.set(false);
                 }
-                return BatchFixture.HMAC.sign(statement);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public boolean verify(String statement, byte[] signature) throws AuditCryptoException {
-                return BatchFixture.HMAC.verify(statement, signature);
-            }
-        };
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JsonLinesSealer.Summary s = seal(JsonLinesSealer.batches(slowFirst, 100), compact(1000), out);
 
@@ -221,6 +183,37 @@ class BatchLinesTest {
         assertTrue(e.getMessage().contains("test-hmac"), e.getMessage());
         assertNull(JsonLinesSealer.batches(BatchFixture.HMAC, 10).build().seal(() -> null,
                 new ByteArrayOutputStream()).checkpoint());
+    }
+
+    /** What a signer does before it signs: fail, or wait. */
+    private interface BeforeSigning {
+        void run(String statement) throws AuditCryptoException;
+    }
+
+    /** The test HMAC key, with {@code before} run ahead of each signature. */
+    private static BatchSigner hmacAfter(BeforeSigning before) {
+        return new BatchSigner() {
+            @Override
+            public String keyId() {
+                return BatchFixture.HMAC.keyId();
+            }
+
+            @Override
+            public String algorithm() {
+                return BatchFixture.HMAC.algorithm();
+            }
+
+            @Override
+            public String sign(String statement) throws AuditCryptoException {
+                before.run(statement);
+                return BatchFixture.HMAC.sign(statement);
+            }
+
+            @Override
+            public boolean verify(String statement, byte[] signature) throws AuditCryptoException {
+                return BatchFixture.HMAC.verify(statement, signature);
+            }
+        };
     }
 
     static String someCheckpoint() throws Exception {
