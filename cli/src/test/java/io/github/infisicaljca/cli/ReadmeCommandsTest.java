@@ -22,8 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's commands and snippets, read from README.md itself, against a running
- * {@code dev-server}: what a new user pastes after starting one must find its keys.
+ * The commands and snippets of README.md and of every page under docs/, read from the files
+ * themselves, against a running {@code dev-server}: what a new user pastes after starting one
+ * must find its keys. Also: every relative link of those files reaches a file (and heading).
  */
 class ReadmeCommandsTest {
     /** {@code ./infisical-jca} and its words, up to a redirection, a pipe, a comment or the end of a code span. */
@@ -33,24 +34,45 @@ class ReadmeCommandsTest {
     private static final Map<String, KeyUsage> USAGE_OF_COMMAND = Map.of("sign", KeyUsage.SIGN_VERIFY,
             "verify", KeyUsage.SIGN_VERIFY, "encrypt", KeyUsage.ENCRYPT_DECRYPT, "decrypt", KeyUsage.ENCRYPT_DECRYPT);
 
+    /** A relative Markdown link: {@code [text](path)}, {@code [text](path#anchor)} or {@code [text](#anchor)}. */
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s#:]*)(?:#([^)\\s]*))?\\)");
+
+    private static Path root;
+    /** README.md, then docs/*.md by name: file name (relative to the root) to text. */
+    private static Map<String, String> documents;
+    /** All of them, one after the other. */
     private static String readme;
     private static List<List<String>> commands;
+    private static List<List<String>> readmeCommands;
 
     @BeforeAll
     static void read() throws Exception {
-        Path root = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
-        readme = Files.readString(root.resolve("README.md"));
-        commands = new ArrayList<>();
-        Matcher m = COMMAND.matcher(readme);
+        root = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+        documents = new LinkedHashMap<>();
+        documents.put("README.md", Files.readString(root.resolve("README.md")));
+        try (var pages = Files.list(root.resolve("docs"))) {
+            for (Path page : pages.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().toList()) {
+                documents.put("docs/" + page.getFileName(), Files.readString(page));
+            }
+        }
+        readme = String.join("\n", documents.values());
+        commands = commandsOf(readme);
+        readmeCommands = commandsOf(documents.get("README.md"));
+        assertTrue(commands.stream().anyMatch(c -> c.contains("--key")), "no command with --key found in "
+                + documents.keySet() + ": " + commands);
+    }
+
+    private static List<List<String>> commandsOf(String text) {
+        List<List<String>> found = new ArrayList<>();
+        Matcher m = COMMAND.matcher(text);
         while (m.find()) {
             List<String> words = Arrays.stream(m.group(1).trim().split("[ \\t]+")).filter(w -> !w.isEmpty())
                     .map(ReadmeCommandsTest::unquote).toList();
             if (!words.isEmpty()) {
-                commands.add(words);
+                found.add(words);
             }
         }
-        assertTrue(commands.stream().anyMatch(c -> c.contains("--key")), "no command with --key found in README.md: "
-                + commands);
+        return found;
     }
 
     @Test
@@ -125,7 +147,7 @@ class ReadmeCommandsTest {
                 aliases.add(words[words.length - 1]);
             }
         }
-        assertTrue(!aliases.isEmpty(), "no signing jarsigner line found in README.md");
+        assertTrue(!aliases.isEmpty(), "no signing jarsigner line found in " + documents.keySet());
         return aliases;
     }
 
@@ -136,9 +158,51 @@ class ReadmeCommandsTest {
 
     @Test
     void theExtractionSeesTheReadmesCommands() {
-        String all = commands.stream().map(c -> String.join(" ", c)).collect(Collectors.joining("\n"));
-        for (String expected : List.of("demo", "dev-server", "doctor", "keys", "audit seal", "audit verify")) {
-            assertTrue(commands.stream().anyMatch(c -> String.join(" ", c).startsWith(expected)), expected + " in\n" + all);
+        // the README itself keeps the first-ten-minutes commands; the docs pages hold the rest
+        String all = readmeCommands.stream().map(c -> String.join(" ", c)).collect(Collectors.joining("\n"));
+        for (String expected : List.of("demo", "dev-server", "doctor", "keys", "sign --key", "verify --key",
+                "encrypt --key", "decrypt --key", "audit seal", "audit verify")) {
+            assertTrue(readmeCommands.stream().anyMatch(c -> String.join(" ", c).startsWith(expected)),
+                    expected + " in README.md:\n" + all);
         }
+        // and the reference pages are read too: the command line's, and jarsigner's (its lines are checked above)
+        assertTrue(documents.containsKey("docs/jarsigner-keytool.md"), "docs/jarsigner-keytool.md in " + documents.keySet());
+        assertTrue(!commandsOf(documents.getOrDefault("docs/cli.md", "")).isEmpty(), "commands in docs/cli.md");
+    }
+
+    @Test
+    void everyRelativeLinkReachesAFileAndHeading() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> doc : documents.entrySet()) {
+            Path from = root.resolve(doc.getKey());
+            Matcher m = LINK.matcher(doc.getValue());
+            while (m.find()) {
+                String target = m.group(1);
+                Path file = target.isEmpty() ? from : from.getParent().resolve(target).normalize();
+                if (!Files.exists(file)) {
+                    problems.add(doc.getKey() + ": " + m.group() + ": no file " + root.relativize(file));
+                } else if (m.group(2) != null && file.toString().endsWith(".md")
+                        && !anchorsOf(Files.readString(file)).contains(m.group(2))) {
+                    problems.add(doc.getKey() + ": " + m.group() + ": no heading #" + m.group(2) + " in "
+                            + root.relativize(file));
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** GitHub's anchors of a Markdown text's headings (outside code blocks). */
+    private static List<String> anchorsOf(String markdown) {
+        List<String> anchors = new ArrayList<>();
+        boolean code = false;
+        for (String line : markdown.lines().toList()) {
+            if (line.startsWith("```")) {
+                code = !code;
+            } else if (!code && line.startsWith("#")) {
+                String title = line.replaceFirst("^#+\\s*", "").strip().toLowerCase(java.util.Locale.ROOT);
+                anchors.add(title.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
     }
 }
