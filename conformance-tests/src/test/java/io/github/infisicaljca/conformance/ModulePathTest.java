@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infisicaljca.emulator.KmsEmulator;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.module.FindException;
@@ -32,17 +34,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The provider as a Java module: a modular application ({@code requires io.github.infisicaljca})
- * compiled and run on the module path, and linked into a jlink image, signs and verifies against
- * an emulator in this JVM. The provider, Jackson and the application are the only modules given;
- * nothing is on the class path of the child processes.
+ * The project's modules on the module path. A modular application ({@code requires
+ * io.github.infisicaljca}) compiled and run on the module path, and linked into a jlink image,
+ * signs and verifies against an emulator in this JVM; the emulator runs as a module and an
+ * application requiring only the audit module seals and verifies against it. The child processes
+ * get only the modules they need (the provider's or audit's jar, or its target/classes as an
+ * exploded module, and Jackson's jars) and no class path.
  */
 class ModulePathTest {
     /** The modules the application needs, found among this JVM's class path entries. */
     private static final List<String> MODULES = List.of("io.github.infisicaljca", "com.fasterxml.jackson.databind",
             "com.fasterxml.jackson.core", "com.fasterxml.jackson.annotation");
+    private static final String AUDIT = "io.github.infisicaljca.audit";
+    private static final String EMULATOR = "io.github.infisicaljca.emulator";
 
     private static KmsEmulator kms;
+    private static Map<String, Path> found;
     private static String modulePath;
     private static Path consumerClasses;
 
@@ -52,17 +59,23 @@ class ModulePathTest {
     @BeforeAll
     static void compileConsumer() throws IOException {
         kms = KmsEmulator.builder().start();
-        Map<String, Path> found = modulesOnClassPath();
-        assertEquals(MODULES, List.copyOf(found.keySet()), "modules found on the test class path: " + found);
-        modulePath = found.values().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        found = modulesOnClassPath();
+        List<String> wanted = new ArrayList<>(MODULES);
+        wanted.addAll(List.of(AUDIT, EMULATOR));
+        assertEquals(wanted, List.copyOf(found.keySet()), "modules found on the test class path: " + found);
+        modulePath = modulePath(MODULES);
+        consumerClasses = compile("modular-consumer", "consumer/Main.java", modulePath);
+    }
 
-        Path src = work.resolve("src");
+    /** Compiles a module from the test resources (its module-info.java and one class) against {@code path}. */
+    private static Path compile(String resources, String mainClass, String path) throws IOException {
+        Path classes = work.resolve(resources + "-classes");
         List<String> args = new ArrayList<>(List.of("--release", "17", "-Xlint:all", "-Werror", "-d",
-                (consumerClasses = work.resolve("consumer")).toString(), "--module-path", modulePath));
-        for (String file : List.of("module-info.java", "consumer/Main.java")) {
-            Path target = src.resolve(file);
+                classes.toString(), "--module-path", path));
+        for (String file : List.of("module-info.java", mainClass)) {
+            Path target = work.resolve(resources).resolve(file);
             Files.createDirectories(target.getParent());
-            try (InputStream in = ModulePathTest.class.getResourceAsStream("/modular-consumer/" + file)) {
+            try (InputStream in = ModulePathTest.class.getResourceAsStream("/" + resources + "/" + file)) {
                 Files.copy(in, target);
             }
             args.add(target.toString());
@@ -71,6 +84,11 @@ class ModulePathTest {
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
         int rc = javac.run(null, diagnostics, diagnostics, args.toArray(String[]::new));
         assertEquals(0, rc, () -> "javac failed:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+        return classes;
+    }
+
+    private static String modulePath(List<String> modules) {
+        return modules.stream().map(found::get).map(Path::toString).collect(Collectors.joining(File.pathSeparator));
     }
 
     @AfterAll
@@ -83,8 +101,66 @@ class ModulePathTest {
     @Test
     void modularApplicationSignsAndVerifiesOnTheModulePath() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        String output = run(java, "--module-path", consumerClasses + File.pathSeparator + modulePath);
+        String output = run(java, kms.url().toString(), "--module-path", consumerClasses + File.pathSeparator + modulePath,
+                "-m", "consumer/consumer.Main");
         assertConsumerOutput(output);
+    }
+
+    /**
+     * The emulator runs as a module in its own process (jdk.httpserver, Jackson, no class path),
+     * and an application requiring only the audit module seals and verifies an event with a key
+     * it holds, using provider and Jackson types that the audit module's requires transitive makes
+     * readable.
+     */
+    @Test
+    void emulatorModuleAndAuditModuleWorkOnTheModulePath() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> emulatorModules = new ArrayList<>(MODULES.subList(1, MODULES.size()));
+        emulatorModules.add(EMULATOR);
+        Process emulator = new ProcessBuilder(java.toString(), "--module-path", modulePath(emulatorModules), "-m",
+                EMULATOR + "/io.github.infisicaljca.emulator.Main", "--port", "0", "--rate-limit", "off")
+                .redirectErrorStream(true).start();
+        try {
+            Map<String, String> exports = new LinkedHashMap<>();
+            BufferedReader out = new BufferedReader(new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line != null && !line.equals("# ready"); line = out.readLine()) {
+                if (line.startsWith("export ")) {
+                    exports.put(line.substring("export ".length(), line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+                }
+            }
+            assertTrue(emulator.isAlive() && exports.containsKey("INFISICAL_URL"), "emulator module did not start: " + exports);
+            Thread drain = new Thread(() -> {
+                try {
+                    while (out.readLine() != null) {
+                        // the emulator's later output is not needed, only kept from filling the pipe
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "emulator-output");
+            drain.setDaemon(true);
+            drain.start();
+
+            List<String> auditModules = new ArrayList<>(MODULES);
+            auditModules.add(AUDIT);
+            String auditPath = modulePath(auditModules);
+            Path classes = compile("modular-audit-consumer", "auditconsumer/Main.java", auditPath);
+            String output = runProcess(List.of(java.toString(),
+                    "-Dinfisical.url=" + exports.get("INFISICAL_URL"),
+                    "-Dinfisical.clientId=" + exports.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID"),
+                    "-Dinfisical.clientSecret=" + exports.get("INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET"),
+                    "-Dinfisical.projectId=" + exports.get("INFISICAL_PROJECT_ID"),
+                    "-Dconsumer.keyName=" + KmsEmulator.SIGNING_KEY,
+                    "--module-path", classes + File.pathSeparator + auditPath, "-m", "auditconsumer/auditconsumer.Main"));
+            List<String> lines = output.lines().collect(Collectors.toList());
+            for (String line : List.of("module " + AUDIT, "sealed RSASSA_PSS_SHA_256 SHA-256", "verify true tampered false",
+                    "done")) {
+                assertTrue(lines.contains(line), () -> "missing \"" + line + "\" in:\n" + output);
+            }
+        } finally {
+            emulator.destroy();
+            emulator.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -111,7 +187,7 @@ class ModulePathTest {
                     () -> module + " missing from the image:\n" + modules);
         }
         assertFalse(modules.contains("jdk.httpserver"), "the emulator's modules must not be in the image:\n" + modules);
-        assertConsumerOutput(run(java));
+        assertConsumerOutput(run(java, kms.url().toString(), "-m", "consumer/consumer.Main"));
     }
 
     private static void assertConsumerOutput(String output) {
@@ -134,17 +210,16 @@ class ModulePathTest {
                 && l.endsWith(" encoded null")), output);
     }
 
-    /** Runs the application with the emulator's coordinates as the provider's system properties. */
-    private static String run(Path java, String... modulePathArgs) throws IOException, InterruptedException {
+    /** Runs the application with the in-JVM emulator's coordinates as the provider's system properties. */
+    private static String run(Path java, String url, String... moduleArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
-        command.add("-Dinfisical.url=" + kms.url());
+        command.add("-Dinfisical.url=" + url);
         command.add("-Dinfisical.clientId=" + kms.clientId());
         command.add("-Dinfisical.clientSecret=" + kms.clientSecret());
         command.add("-Dinfisical.projectId=" + kms.projectId());
         command.add("-Dconsumer.keyName=" + KmsEmulator.SIGNING_KEY);
-        command.addAll(List.of(modulePathArgs));
-        command.addAll(List.of("-m", "consumer/consumer.Main"));
+        command.addAll(List.of(moduleArgs));
         return runProcess(command);
     }
 
@@ -168,6 +243,8 @@ class ModulePathTest {
 
     /** Each wanted module's jar (or target/classes directory) among this JVM's class path entries, in MODULES order. */
     private static Map<String, Path> modulesOnClassPath() {
+        List<String> wanted = new ArrayList<>(MODULES);
+        wanted.addAll(List.of(AUDIT, EMULATOR));
         Map<String, Path> byName = new LinkedHashMap<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry);
@@ -177,14 +254,14 @@ class ModulePathTest {
             }
             try {
                 Optional<ModuleReference> module = ModuleFinder.of(path).findAll().stream().findFirst();
-                module.filter(m -> !m.descriptor().isAutomatic() && MODULES.contains(m.descriptor().name()))
+                module.filter(m -> !m.descriptor().isAutomatic() && wanted.contains(m.descriptor().name()))
                         .ifPresent(m -> byName.putIfAbsent(m.descriptor().name(), path));
             } catch (FindException | UncheckedIOException e) {
                 // not a module this test needs
             }
         }
         Map<String, Path> ordered = new LinkedHashMap<>();
-        MODULES.stream().filter(byName::containsKey).forEach(n -> ordered.put(n, byName.get(n)));
+        wanted.stream().filter(byName::containsKey).forEach(n -> ordered.put(n, byName.get(n)));
         return ordered;
     }
 
