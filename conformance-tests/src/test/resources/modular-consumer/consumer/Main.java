@@ -19,7 +19,9 @@ import java.util.ServiceLoader;
  * Signs and verifies through the Infisical provider, found once through ServiceLoader and once
  * registered with Security.addProvider. The provider configures itself from the
  * {@code infisical.*} system properties; {@code consumer.keyName} names the RSA signing key.
- * Prints one line per check and exits non-zero on the first failure.
+ * With the argument {@code java.security}, it uses instead the provider that the JDK registered
+ * from a {@code security.provider.N} entry (configured by a properties file). Prints one line per
+ * check and exits non-zero on the first failure.
  */
 public final class Main {
     private static final byte[] MESSAGE = "signed from a named module".getBytes(StandardCharsets.UTF_8);
@@ -31,6 +33,10 @@ public final class Main {
         System.out.println("module " + providerModule.getName() + " layer " + (providerModule.getLayer() != null));
         System.out.println("exports jca " + providerModule.isExported("io.github.infisicaljca.jca"));
         System.out.println("version " + Version.current());
+        if (args.length > 0 && args[0].equals("java.security")) {
+            registeredByJavaSecurity(keyName);
+            return;
+        }
 
         // 1. ServiceLoader, as the JDK's own provider loading does for `security.provider.N=` entries.
         Provider loaded = null;
@@ -87,6 +93,29 @@ public final class Main {
         System.out.println("addprovider verify " + jdkPss.getProvider().getName() + " " + pssValid + " infisical "
                 + handleValid);
         check(pssValid && handleValid, "the added provider's PSS signature did not verify");
+        System.out.println("done");
+    }
+
+    /** The provider of a {@code security.provider.N} entry; a standard name picks it for a handle. */
+    private static void registeredByJavaSecurity(String keyName) throws Exception {
+        Provider registered = Security.getProvider(InfisicalProvider.NAME);
+        check(registered instanceof InfisicalProvider, "java.security did not register the provider");
+        System.out.println("java.security " + registered.getClass().getModule().getName() + " configured "
+                + ((InfisicalProvider) registered).isConfigured());
+        KeyStore store = KeyStore.getInstance("INFISICAL");
+        store.load(null, null);
+        PrivateKey handle = (PrivateKey) store.getKey(keyName, null);
+        Signature signer = Signature.getInstance("SHA256withRSA");
+        signer.initSign(handle);
+        signer.update(MESSAGE);
+        byte[] signature = signer.sign();
+        Signature jdk = Signature.getInstance("SHA256withRSA");
+        jdk.initVerify(store.getCertificate(keyName).getPublicKey());
+        jdk.update(MESSAGE);
+        boolean valid = jdk.verify(signature);
+        System.out.println("java.security sign " + signer.getProvider().getName() + " verify "
+                + jdk.getProvider().getName() + " " + valid);
+        check(valid, "the signature of the java.security provider did not verify");
         System.out.println("done");
     }
 

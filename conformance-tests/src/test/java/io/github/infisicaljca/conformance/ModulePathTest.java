@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
@@ -104,6 +106,45 @@ class ModulePathTest {
         String output = run(java, kms.url().toString(), "--module-path", consumerClasses + File.pathSeparator + modulePath,
                 "-m", "consumer/consumer.Main");
         assertConsumerOutput(output);
+    }
+
+    /**
+     * {@code security.provider.N=io.github.infisicaljca.InfisicalProvider /path/infisical.properties}:
+     * on the module path the JDK finds the provider's class through its {@code provides}, calls
+     * {@code configure(path)}, and a standard algorithm name picks it for a handle.
+     */
+    @Test
+    void javaSecurityEntryRegistersTheProviderFromTheModulePath() throws Exception {
+        int n = 1;
+        while (java.security.Security.getProperty("security.provider." + n) != null) {
+            n++;
+        }
+        Path config = work.resolve("infisical.properties");
+        Properties settings = new Properties();
+        settings.setProperty("infisical.url", kms.url().toString());
+        settings.setProperty("infisical.clientId", kms.clientId());
+        settings.setProperty("infisical.clientSecret", kms.clientSecret());
+        settings.setProperty("infisical.projectId", kms.projectId());
+        try (Writer w = Files.newBufferedWriter(config)) {
+            settings.store(w, null);
+        }
+        Path securityFile = work.resolve("java.security.extra");
+        Properties security = new Properties();
+        security.setProperty("security.provider." + n, "io.github.infisicaljca.InfisicalProvider " + config);
+        try (Writer w = Files.newBufferedWriter(securityFile)) {
+            security.store(w, null);
+        }
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.security.properties=" + securityFile, "-Dconsumer.keyName=" + KmsEmulator.SIGNING_KEY,
+                "--module-path", consumerClasses + File.pathSeparator + modulePath, "-m", "consumer/consumer.Main",
+                "java.security");
+        String output = runProcess(command);
+        List<String> lines = output.lines().collect(Collectors.toList());
+        for (String line : List.of("module io.github.infisicaljca layer true",
+                "java.security io.github.infisicaljca configured true",
+                "java.security sign Infisical verify SunRsaSign true", "done")) {
+            assertTrue(lines.contains(line), () -> "missing \"" + line + "\" in:\n" + output);
+        }
     }
 
     /**
