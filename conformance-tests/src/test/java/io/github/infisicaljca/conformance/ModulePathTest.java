@@ -49,6 +49,9 @@ class ModulePathTest {
             "com.fasterxml.jackson.core", "com.fasterxml.jackson.annotation");
     private static final String AUDIT = "io.github.infisicaljca.audit";
     private static final String EMULATOR = "io.github.infisicaljca.emulator";
+    /** Every module this test looks for on its class path. */
+    private static final List<String> ALL = List.of("io.github.infisicaljca", "com.fasterxml.jackson.databind",
+            "com.fasterxml.jackson.core", "com.fasterxml.jackson.annotation", AUDIT, EMULATOR);
 
     private static KmsEmulator kms;
     private static Map<String, Path> found;
@@ -62,9 +65,7 @@ class ModulePathTest {
     static void compileConsumer() throws IOException {
         kms = KmsEmulator.builder().start();
         found = modulesOnClassPath();
-        List<String> wanted = new ArrayList<>(MODULES);
-        wanted.addAll(List.of(AUDIT, EMULATOR));
-        assertEquals(wanted, List.copyOf(found.keySet()), "modules found on the test class path: " + found);
+        assertEquals(ALL, List.copyOf(found.keySet()), "modules found on the test class path: " + found);
         modulePath = modulePath(MODULES);
         consumerClasses = compile("modular-consumer", "consumer/Main.java", modulePath);
     }
@@ -274,18 +275,19 @@ class ModulePathTest {
         try (InputStream in = process.getInputStream()) {
             out = in.readAllBytes();
         }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        // Its output has ended, so it is exiting; the bound only keeps a wedged JVM from hanging the build.
+        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
             process.destroyForcibly();
         }
         String output = new String(out, StandardCharsets.UTF_8);
+        assertTrue(exited, () -> String.join(" ", command) + " did not exit:\n" + output);
         assertEquals(0, process.exitValue(), () -> String.join(" ", command) + " failed:\n" + output);
         return output;
     }
 
-    /** Each wanted module's jar (or target/classes directory) among this JVM's class path entries, in MODULES order. */
+    /** Each wanted module's jar (or target/classes directory) among this JVM's class path entries, in ALL's order. */
     private static Map<String, Path> modulesOnClassPath() {
-        List<String> wanted = new ArrayList<>(MODULES);
-        wanted.addAll(List.of(AUDIT, EMULATOR));
         Map<String, Path> byName = new LinkedHashMap<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry);
@@ -295,14 +297,14 @@ class ModulePathTest {
             }
             try {
                 Optional<ModuleReference> module = ModuleFinder.of(path).findAll().stream().findFirst();
-                module.filter(m -> !m.descriptor().isAutomatic() && wanted.contains(m.descriptor().name()))
+                module.filter(m -> !m.descriptor().isAutomatic() && ALL.contains(m.descriptor().name()))
                         .ifPresent(m -> byName.putIfAbsent(m.descriptor().name(), path));
             } catch (FindException | UncheckedIOException e) {
                 // not a module this test needs
             }
         }
         Map<String, Path> ordered = new LinkedHashMap<>();
-        wanted.stream().filter(byName::containsKey).forEach(n -> ordered.put(n, byName.get(n)));
+        ALL.stream().filter(byName::containsKey).forEach(n -> ordered.put(n, byName.get(n)));
         return ordered;
     }
 
