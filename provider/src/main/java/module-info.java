@@ -1,0 +1,25 @@
+/**
+ * The Infisical JCA provider: Signature, Cipher, Mac and KeyStore services backed by Infisical
+ * KMS keys.
+ *
+ * <p>Exported: {@code io.github.infisicaljca} (the provider, its configuration and the key
+ * handle interfaces) and {@code io.github.infisicaljca.kms} (the KMS client and the types the
+ * API hands out or takes: {@code KmsClient}, {@code KmsKey}, {@code KeyUsage},
+ * {@code SigningAlgorithm}, {@code KmsException}). The engines and key handle implementations
+ * in {@code io.github.infisicaljca.jca} stay internal: the provider's services build them
+ * directly, with no reflection, so the JCA needs no access to that package.
+ *
+ * <p>Jackson is used through its tree model only ({@code JsonNode}), never to bind this
+ * module's classes, so nothing is opened to it, and no Jackson type is part of the API, so it
+ * is not required transitively.
+ */
+module io.github.infisicaljca {
+    requires java.net.http;
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+
+    exports io.github.infisicaljca;
+    exports io.github.infisicaljca.kms;
+
+    provides java.security.Provider with io.github.infisicaljca.InfisicalProvider;
+}
