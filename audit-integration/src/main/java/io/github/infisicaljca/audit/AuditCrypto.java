@@ -87,7 +87,7 @@ public final class AuditCrypto {
                 : Verification.failed("the " + signature.algorithm() + " signature does not verify with key " + kms.keyId());
     }
 
-    /** The event with hash, hashAlgorithm, signature and algorithm set; every other field unchanged. */
+    /** {@return the event with hash, hashAlgorithm, signature and algorithm set; every other field unchanged} */
     public AuditEvent seal(AuditEvent event) throws AuditCryptoException {
         String hash = generateHash(event);
         EventSignature s = generateEventSignature(hash);
@@ -121,7 +121,7 @@ public final class AuditCrypto {
         return verifyEventSignature(hash, new EventSignature(signature, algorithm));
     }
 
-    /** The event payload encryption ({@code enableLogEncryption}), when configured. */
+    /** {@return the event payload encryption ({@code enableLogEncryption}), when configured} */
     public EventEncryption encryption() {
         if (encryption == null) {
             throw new IllegalStateException("log encryption is not configured (no KMS encryption key)");

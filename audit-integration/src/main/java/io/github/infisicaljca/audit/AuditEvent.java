@@ -53,17 +53,17 @@ public final class AuditEvent {
         return new AuditEvent((ObjectNode) n);
     }
 
-    /** An event holding a copy of {@code node}: the batch format builds and reads events as JSON trees. */
+    /** {@return an event holding a copy of {@code node}: the batch format builds and reads events as JSON trees} */
     public static AuditEvent of(ObjectNode node) {
         return new AuditEvent(node.deepCopy());
     }
 
-    /** A copy of the event's JSON tree, fields in their order. */
+    /** {@return a copy of the event's JSON tree, fields in their order} */
     public ObjectNode json() {
         return node.deepCopy();
     }
 
-    /** An event from fields, for code that builds events (values are strings; null leaves a field out). */
+    /** {@return an event from fields, for code that builds events (values are strings; null leaves a field out)} */
     public static AuditEvent of(String timestamp, String action, String status) {
         ObjectNode n = JSON.createObjectNode();
         if (timestamp != null) {
@@ -78,7 +78,7 @@ public final class AuditEvent {
         return new AuditEvent(n);
     }
 
-    /** A copy with one more (or a replaced) string field. */
+    /** {@return a copy with one more (or a replaced) string field} */
     public AuditEvent with(String field, String value) {
         ObjectNode copy = node.deepCopy();
         copy.put(field, value);
@@ -106,7 +106,7 @@ public final class AuditEvent {
         return node.has(field);
     }
 
-    /** The event with its seal set (replaced in place if present, else appended); the rest unchanged. */
+    /** {@return the event with its seal set (replaced in place if present, else appended); the rest unchanged} */
     public AuditEvent withSeal(String hash, String signature, String algorithm) {
         ObjectNode copy = node.deepCopy();
         copy.put(HASH, hash);
@@ -116,7 +116,7 @@ public final class AuditEvent {
         return new AuditEvent(copy);
     }
 
-    /** One line of compact JSON. */
+    /** {@return one line of compact JSON} */
     public String toJson() {
         try {
             return JSON.writeValueAsString(node);

@@ -40,7 +40,7 @@ public final class EventHasher {
         String text(String field);
     }
 
-    /** The string that is hashed; public so that mismatches can be diagnosed. */
+    /** {@return the string that is hashed; public so that mismatches can be diagnosed} */
     public static String canonicalString(AuditEvent event) {
         StringBuilder sb = new StringBuilder(256);
         for (int i = 0; i < FIELDS.size(); i++) {
@@ -83,7 +83,7 @@ public final class EventHasher {
         return CanonicalWriter.get().hash(event).hexString();
     }
 
-    /** Whether {@code expectedHash} is this event's hash; compared in constant time. */
+    /** {@return whether {@code expectedHash} is this event's hash; compared in constant time} */
     public static boolean verifyHash(AuditEvent event, String expectedHash) {
         if (expectedHash == null) {
             return false;

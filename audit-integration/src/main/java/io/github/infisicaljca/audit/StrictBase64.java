@@ -15,12 +15,12 @@ public final class StrictBase64 {
     private StrictBase64() {
     }
 
-    /** The bytes, or {@code null} when {@code s} is not exactly the canonical encoding of some bytes. */
+    /** {@return the bytes, or {@code null} when {@code s} is not exactly the canonical encoding of some bytes} */
     public static byte[] decode(String s) {
         return problem(s) == null ? Base64.getDecoder().decode(s) : null;
     }
 
-    /** Why {@code s} is not the canonical standard padded encoding; {@code null} when it is. Never quotes {@code s}. */
+    /** {@return why {@code s} is not the canonical standard padded encoding; {@code null} when it is. Never quotes {@code s}} */
     public static String problem(String s) {
         if (s.isEmpty()) {
             return "it is empty";

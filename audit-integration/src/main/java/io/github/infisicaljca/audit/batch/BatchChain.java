@@ -25,7 +25,7 @@ public final class BatchChain {
         }
     }
 
-    /** A new chain: its first batch is number 0, linked to the genesis root (32 zero bytes). */
+    /** {@return a new chain: its first batch is number 0, linked to the genesis root (32 zero bytes)} */
     public static BatchChain start(BatchSigner signer) {
         return new BatchChain(signer, null);
     }

@@ -16,7 +16,7 @@ public interface BatchScheduler extends AutoCloseable {
     @Override
     void close();
 
-    /** A daemon thread of the JDK's scheduled executor; {@link #close} stops it. */
+    /** {@return a daemon thread of the JDK's scheduled executor; {@link #close} stops it} */
     static BatchScheduler daemon() {
         ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audit-batch-timer");

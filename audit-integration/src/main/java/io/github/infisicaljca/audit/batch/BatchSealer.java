@@ -172,7 +172,7 @@ public final class BatchSealer implements AutoCloseable {
         }
     }
 
-    /** The last signed batch's checkpoint: where the log now ends; {@code null} before the first batch. */
+    /** {@return the last signed batch's checkpoint: where the log now ends; {@code null} before the first batch} */
     public Checkpoint checkpoint() {
         return checkpoint;
     }
@@ -282,13 +282,23 @@ public final class BatchSealer implements AutoCloseable {
             return this;
         }
 
-        /** How long a batch stays open after its first event; none by default (only size and flush close it). */
+        /**
+         * How long a batch stays open after its first event; none by default (only size and flush close it).
+         *
+         * @param d the longest time a batch waits for more events
+         * @return this builder
+         */
         public Builder maxDelay(Duration d) {
             this.maxDelay = d;
             return this;
         }
 
-        /** The timer for {@link #maxDelay}; default a daemon thread the sealer owns. */
+        /**
+         * The timer for {@link #maxDelay}; default a daemon thread the sealer owns.
+         *
+         * @param s the scheduler that closes batches on time
+         * @return this builder
+         */
         public Builder scheduler(BatchScheduler s) {
             this.scheduler = s;
             return this;

@@ -15,10 +15,10 @@ public interface BatchSigner {
 
     String algorithm();
 
-    /** The signature over {@code statement}, standard base64 with padding. */
+    /** {@return the signature over {@code statement}, standard base64 with padding} */
     String sign(String statement) throws AuditCryptoException;
 
-    /** Whether {@code signature} (already decoded from its one canonical base64) signs {@code statement}. */
+    /** {@return whether {@code signature} (already decoded from its one canonical base64) signs {@code statement}} */
     boolean verify(String statement, byte[] signature) throws AuditCryptoException;
 
     /**

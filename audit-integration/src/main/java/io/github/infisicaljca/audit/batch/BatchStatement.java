@@ -76,7 +76,7 @@ public final class BatchStatement {
         return o;
     }
 
-    /** The signed text: RFC 8785 canonical JSON of the eight fields. */
+    /** {@return the signed text: RFC 8785 canonical JSON of the eight fields} */
     public String canonical() {
         return Jcs.canonicalize(write(JsonNodeFactory.instance.objectNode()));
     }

@@ -34,14 +34,14 @@ public final class BatchVerifier {
         return new Builder();
     }
 
-    /** One sealed event, alone: empty when it verifies; else the finding (line 1). */
+    /** {@return one sealed event, alone: empty when it verifies; else the finding (line 1)} */
     public Optional<Finding> verifyEvent(AuditEvent event) throws AuditCryptoException {
         List<Finding> out = new ArrayList<>();
         check(event, 1, out, new SignatureCache());
         return out.stream().findFirst();
     }
 
-    /** A checkpoint's own signature: empty when it verifies. */
+    /** {@return a checkpoint's own signature: empty when it verifies} */
     public Optional<Finding> verifyCheckpoint(Checkpoint c) throws AuditCryptoException {
         return Optional.ofNullable(signatureProblem(c.statement(), Batches.bytes(c.signature(), "signature",
                 "checkpoint"), 0, "the checkpoint's", new SignatureCache()));
@@ -249,7 +249,12 @@ public final class BatchVerifier {
         private Builder() {
         }
 
-        /** A key that seals may name (by its key id and algorithm). */
+        /**
+         * A key that seals may name (by its key id and algorithm).
+         *
+         * @param key a key batch signatures are checked with
+         * @return this builder
+         */
         public Builder key(BatchSigner key) {
             keys.put(key.keyId() + "\n" + key.algorithm(), key);
             return this;

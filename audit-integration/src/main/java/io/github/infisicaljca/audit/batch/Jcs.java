@@ -24,14 +24,14 @@ public final class Jcs {
     private Jcs() {
     }
 
-    /** The canonical form as text. */
+    /** {@return the canonical form as text} */
     public static String canonicalize(JsonNode node) {
         StringBuilder out = new StringBuilder(256);
         write(node, out);
         return out.toString();
     }
 
-    /** The canonical form as UTF-8 (strings carry no lone surrogates: JSON.stringify escaped them). */
+    /** {@return the canonical form as UTF-8 (strings carry no lone surrogates: JSON.stringify escaped them)} */
     public static byte[] canonicalBytes(JsonNode node) {
         return canonicalize(node).getBytes(StandardCharsets.UTF_8);
     }

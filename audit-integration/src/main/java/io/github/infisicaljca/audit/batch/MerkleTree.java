@@ -20,7 +20,7 @@ public final class MerkleTree {
         this.levels = levels;
     }
 
-    /** The tree over these leaf hashes (as {@link #leafHash} makes them), at least one. */
+    /** {@return the tree over these leaf hashes (as {@link #leafHash} makes them), at least one} */
     public static MerkleTree of(List<byte[]> leafHashes) {
         if (leafHashes.isEmpty()) {
             throw new IllegalArgumentException("a Merkle tree needs at least one leaf (a batch is never empty)");
@@ -56,7 +56,7 @@ public final class MerkleTree {
         return levels.get(levels.size() - 1)[0].clone();
     }
 
-    /** The audit path of leaf {@code index}, from the leaf's sibling up to the root's child (RFC 9162 order). */
+    /** {@return the audit path of leaf {@code index}, from the leaf's sibling up to the root's child (RFC 9162 order)} */
     public List<byte[]> proof(int index) {
         List<byte[]> path = new ArrayList<>();
         proofSteps(index, (level, position) -> path.add(levels.get(level)[position].clone()));

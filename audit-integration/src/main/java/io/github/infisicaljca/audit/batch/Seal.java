@@ -83,7 +83,7 @@ public final class Seal {
         return statement;
     }
 
-    /** The signature, standard base64 with padding. */
+    /** {@return the signature, standard base64 with padding} */
     public String signature() {
         return signature;
     }

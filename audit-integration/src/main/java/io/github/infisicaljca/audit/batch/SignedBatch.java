@@ -48,22 +48,22 @@ public final class SignedBatch {
         return statement;
     }
 
-    /** The signature over {@link BatchStatement#canonical()}, standard base64 with padding. */
+    /** {@return the signature over {@link BatchStatement#canonical()}, standard base64 with padding} */
     public String signature() {
         return signature;
     }
 
-    /** The number of events in the batch. */
+    /** {@return the number of events in the batch} */
     public int size() {
         return tree.size();
     }
 
-    /** The checkpoint at this batch: the chain ends here if no batch follows. */
+    /** {@return the checkpoint at this batch: the chain ends here if no batch follows} */
     public Checkpoint checkpoint() {
         return Checkpoint.of(statement, signature);
     }
 
-    /** The seal of the event at {@code index} (0-based, in the batch's order). */
+    /** {@return the seal of the event at {@code index} (0-based, in the batch's order)} */
     public Seal seal(int index) {
         return Seal.of(index, tree.proof(index), statement, signature);
     }

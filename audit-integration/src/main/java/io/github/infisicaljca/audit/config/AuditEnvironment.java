@@ -26,7 +26,7 @@ public enum AuditEnvironment {
         this.aliases = List.of(aliases);
     }
 
-    /** The canonical lower-case name: {@code development}, {@code staging}, {@code production}, {@code test}. */
+    /** {@return the canonical lower-case name: {@code development}, {@code staging}, {@code production}, {@code test}} */
     public String configName() {
         return configName;
     }

@@ -85,12 +85,12 @@ public record KmsConfig(boolean enabled, String url, Secret accessToken, String 
         }
     }
 
-    /** No KMS: events are signed with the local HMAC (when the policy allows). */
+    /** {@return no KMS: events are signed with the local HMAC (when the policy allows)} */
     public static KmsConfig disabled() {
         return new KmsConfig(false, null, null, null, null, null, null, null, null, null);
     }
 
-    /** Whether the client credentials (which renew) are used rather than the access token. */
+    /** {@return whether the client credentials (which renew) are used rather than the access token} */
     public boolean usesUniversalAuth() {
         return clientId != null;
     }
@@ -129,7 +129,7 @@ public record KmsConfig(boolean enabled, String url, Secret accessToken, String 
         }
     }
 
-    /** Every setting in a fixed order, secrets as {@value Secret#MASK}, URL credentials masked. */
+    /** {@return every setting in a fixed order, secrets as {@value Secret#MASK}, URL credentials masked} */
     public Map<String, String> sanitized() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("enabled", Boolean.toString(enabled));

@@ -40,12 +40,23 @@ public final class JsonLinesSealer {
         this.threads = b.threads;
     }
 
-    /** Each event signed alone by {@code crypto}, byte for byte the smart-logs seal. */
+    /**
+     * Each event signed alone by {@code crypto}, byte for byte the smart-logs seal.
+     *
+     * @param crypto the smart-logs seal
+     * @return a builder of such a sealer
+     */
     public static Builder smartLogs(AuditCrypto crypto) {
         return new Builder(Objects.requireNonNull(crypto, "crypto"), null, 0);
     }
 
-    /** One signature by {@code signer} per {@code eventsPerBatch} events (the last batch may hold fewer). */
+    /**
+     * One signature by {@code signer} per {@code eventsPerBatch} events (the last batch may hold fewer).
+     *
+     * @param signer the key that signs each batch
+     * @param eventsPerBatch events per batch, at least 1
+     * @return a builder of such a sealer
+     */
     public static Builder batches(BatchSigner signer, int eventsPerBatch) {
         return new Builder(null, Objects.requireNonNull(signer, "signer"), eventsPerBatch);
     }

@@ -12,7 +12,7 @@ public interface LineSource {
      */
     String next() throws IOException;
 
-    /** The lines of a reader (which decides how bytes become characters). */
+    /** {@return the lines of a reader (which decides how bytes become characters)} */
     static LineSource of(BufferedReader reader) {
         return reader::readLine;
     }

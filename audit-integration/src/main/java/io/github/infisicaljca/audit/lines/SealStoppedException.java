@@ -38,12 +38,12 @@ public final class SealStoppedException extends Exception {
         return reason;
     }
 
-    /** The input line (1-based, blank lines counted) whose event, or whose batch, could not be sealed. */
+    /** {@return the input line (1-based, blank lines counted) whose event, or whose batch, could not be sealed} */
     public long line() {
         return line;
     }
 
-    /** The events written before the seal stopped. */
+    /** {@return the events written before the seal stopped} */
     public long written() {
         return written;
     }
