@@ -10,9 +10,16 @@ import java.util.concurrent.TimeUnit;
  * batch's first event. An interface so that tests drive time by hand instead of sleeping.
  */
 public interface BatchScheduler extends AutoCloseable {
-    /** Runs {@code task} once after the delay; the returned action cancels it (harmless once run). */
+    /**
+     * Runs {@code task} once after the delay.
+     *
+     * @param task what to run
+     * @param delayMillis the delay in milliseconds
+     * @return an action that cancels it (harmless once run)
+     */
     Runnable schedule(Runnable task, long delayMillis);
 
+    /** Stops the timer; tasks not yet run are dropped. */
     @Override
     void close();
 
