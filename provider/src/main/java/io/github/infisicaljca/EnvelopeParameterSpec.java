@@ -40,24 +40,27 @@ public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
         this.cacheMaxAge = b.cacheMaxAge;
     }
 
+    /** {@return a builder with the defaults: 64 KiB segments, no data-key cache} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Plaintext bytes per segment (a power of two from 4 KiB to 16 MiB); memory use is about twice this. */
+    /** {@return plaintext bytes per segment (a power of two from 4 KiB to 16 MiB); memory use is about twice this} */
     public int segmentSize() {
         return segmentSize;
     }
 
-    /** Messages one cached data key may serve (encrypting, and again decrypting); 1 means no cache. */
+    /** {@return messages one cached data key may serve (encrypting, and again decrypting); 1 means no cache} */
     public int cacheMaxMessages() {
         return cacheMaxMessages;
     }
 
+    /** {@return how long one cached data key may serve; zero without a cache} */
     public Duration cacheMaxAge() {
         return cacheMaxAge;
     }
 
+    /** {@return whether a data key serves more than one message} */
     public boolean cacheEnabled() {
         return cacheMaxMessages > 1;
     }
@@ -77,6 +80,12 @@ public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
         private Builder() {
         }
 
+        /**
+         * Plaintext bytes per segment; default 64 KiB.
+         *
+         * @param bytes a power of two from 4096 to 16 MiB
+         * @return this builder
+         */
         public Builder segmentSize(int bytes) {
             this.segmentSize = bytes;
             return this;
@@ -85,6 +94,10 @@ public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
         /**
          * Reuses a data key for up to {@code maxMessages} messages and {@code maxAge} (at most
          * {@link #MAX_CACHE_AGE}), on encryption and on decryption.
+         *
+         * @param maxMessages messages per data key, at least 1 (1 means no cache)
+         * @param maxAge the longest a data key is reused
+         * @return this builder
          */
         public Builder dataKeyCache(int maxMessages, Duration maxAge) {
             this.cacheMaxMessages = maxMessages;
@@ -92,6 +105,12 @@ public final class EnvelopeParameterSpec implements AlgorithmParameterSpec {
             return this;
         }
 
+        /**
+         * Validates the options.
+         *
+         * @return the parameters
+         * @throws IllegalArgumentException when a value is out of range
+         */
         public EnvelopeParameterSpec build() {
             if (segmentSize < 4096 || segmentSize > (16 << 20) || Integer.bitCount(segmentSize) != 1) {
                 throw new IllegalArgumentException("the segment size must be a power of two from 4096 to 16777216, not "

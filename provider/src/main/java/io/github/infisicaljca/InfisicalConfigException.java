@@ -23,7 +23,7 @@ public final class InfisicalConfigException extends InvalidParameterException {
         this(List.of(problem));
     }
 
-    /** Each problem on its own, in the order found. */
+    /** {@return each problem on its own, in the order found} */
     public List<String> problems() {
         return problems;
     }

@@ -11,22 +11,23 @@ import java.security.Key;
  */
 public interface InfisicalKey extends Key {
 
-    /** The KMS key id (a UUID). */
+    /** {@return the KMS key id (a UUID)} */
     String keyId();
 
-    /** The key's metadata as the server reported it when the handle was made. */
+    /** {@return the key's metadata as the server reported it when the handle was made} */
     KmsKey metadata();
 
-    /** The key's name in its project. */
+    /** {@return the key's name in its project} */
     default String keyName() {
         return metadata().name();
     }
 
+    /** {@return what the key does: sign-verify or encrypt-decrypt} */
     default KeyUsage keyUsage() {
         return metadata().keyUsage();
     }
 
-    /** Infisical's key algorithm, for example {@code RSA_4096}, {@code ECC_NIST_P256}, {@code aes-256-gcm}. */
+    /** {@return Infisical's key algorithm, for example {@code RSA_4096}, {@code ECC_NIST_P256}, {@code aes-256-gcm}} */
     default String kmsAlgorithm() {
         return metadata().algorithm();
     }

@@ -10,6 +10,6 @@ import java.security.PrivateKey;
  */
 public interface InfisicalPrivateKey extends InfisicalKey, PrivateKey {
 
-    /** The public half, as a handle: verifying with it is local unless {@code infisical.verify=remote}. */
+    /** {@return the public half, as a handle: verifying with it is local unless {@code infisical.verify=remote}} */
     InfisicalPublicKey publicKey();
 }

@@ -25,6 +25,7 @@ import java.security.Provider;
 public final class InfisicalProvider extends Provider {
     private static final long serialVersionUID = 1L;
 
+    /** The provider name, {@value}: what {@code getInstance(algorithm, "Infisical")} takes. */
     public static final String NAME = ProviderServices.PROVIDER_NAME;
 
     private final transient LazyBinding binding;
@@ -34,7 +35,11 @@ public final class InfisicalProvider extends Provider {
         this(new LazyBinding((InfisicalConfig) null));
     }
 
-    /** A provider with this configuration (the contract's "explicit programmatic config"). */
+    /**
+     * A provider with this configuration (the contract's "explicit programmatic config").
+     *
+     * @param config the configuration
+     */
     public InfisicalProvider(InfisicalConfig config) {
         this(new LazyBinding(java.util.Objects.requireNonNull(config, "config")));
     }
@@ -43,6 +48,8 @@ public final class InfisicalProvider extends Provider {
      * A provider over an existing client: it shares the client's connections, token and request
      * budget (the rate limits it paces to), so code that also calls {@link KmsClient} directly
      * spends one budget, not two. Closing the client ends this provider's use too.
+     *
+     * @param client the client to share
      */
     public InfisicalProvider(KmsClient client) {
         this(new LazyBinding(new KmsBinding(java.util.Objects.requireNonNull(client, "client"), client.config())));
@@ -107,6 +114,8 @@ public final class InfisicalProvider extends Provider {
      * A handle to a key by its id, without a KeyStore (and so without {@code infisical.projectId}):
      * an {@link InfisicalPrivateKey} for a sign-verify key, an {@link InfisicalSecretKey} otherwise.
      *
+     * @param keyId the KMS key id (a UUID)
+     * @return the handle
      * @throws KeyException naming the key and the server's answer when it cannot be had
      */
     public InfisicalKey key(String keyId) throws KeyException {
@@ -124,6 +133,8 @@ public final class InfisicalProvider extends Provider {
      * A handle to a key of {@code infisical.projectId} by its name, without a KeyStore: one
      * lookup by name (on 2024 servers, which lack that route, the project's key list instead).
      *
+     * @param name the key's name in the project
+     * @return the handle
      * @throws KeyException naming the key and the server's answer when it cannot be had, or
      *         when no project is configured
      */
@@ -141,7 +152,7 @@ public final class InfisicalProvider extends Provider {
         }
     }
 
-    /** The configuration in use; resolves it now if it was left for first use. */
+    /** {@return the configuration in use; resolves it now if it was left for first use} */
     public InfisicalConfig config() {
         return binding.get().config();
     }

@@ -11,6 +11,6 @@ import java.security.PublicKey;
  */
 public interface InfisicalPublicKey extends InfisicalKey, PublicKey {
 
-    /** The same key as a plain JDK public key, detached from Infisical. */
+    /** {@return the same key as a plain JDK public key, detached from Infisical} */
     PublicKey jdkPublicKey();
 }

@@ -19,7 +19,13 @@ public final class Secret {
         this.value = value;
     }
 
-    /** Wraps a non-empty secret value. */
+    /**
+     * Wraps a non-empty secret value.
+     *
+     * @param value the secret
+     * @return the wrapper, whose {@code toString()} is {@value #MASK}
+     * @throws IllegalArgumentException when the value is empty
+     */
     public static Secret of(String value) {
         Objects.requireNonNull(value, "secret value");
         if (value.isEmpty()) {
@@ -28,12 +34,17 @@ public final class Secret {
         return new Secret(value);
     }
 
-    /** The secret itself; for the one place that sends it, never for messages or logs. */
+    /** {@return the secret itself; for the one place that sends it, never for messages or logs} */
     public String reveal() {
         return value;
     }
 
-    /** Constant-time comparison with a candidate value. */
+    /**
+     * Constant-time comparison with a candidate value.
+     *
+     * @param candidate the value to compare, may be null
+     * @return whether it equals the secret
+     */
     public boolean matches(String candidate) {
         return candidate != null
                 && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),

@@ -11,7 +11,7 @@ public final class Version {
     private Version() {
     }
 
-    /** For example {@code 0.1.0-SNAPSHOT}; {@code dev} when run from unbuilt sources. */
+    /** {@return the version, for example {@code 0.1.0-SNAPSHOT}; {@code dev} when run from unbuilt sources} */
     public static String current() {
         return CURRENT;
     }

@@ -29,19 +29,39 @@ public final class AuditCrypto {
         this.encryption = b.encryption;
     }
 
+    /** {@return a builder: give it a KMS signer, an HMAC signer or both, and a policy} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The smart-logs hash of an event.
+     *
+     * @param event the event
+     * @return SHA-256 of its canonical string, 64 lower-case hex digits
+     */
     public String generateHash(AuditEvent event) {
         return EventHasher.generateHash(event);
     }
 
+    /**
+     * Recomputes an event's hash and compares it in constant time.
+     *
+     * @param event the event
+     * @param expectedHash the hash it should have
+     * @return whether they are equal
+     */
     public boolean verifyHash(AuditEvent event, String expectedHash) {
         return EventHasher.verifyHash(event, expectedHash);
     }
 
-    /** Signs a hash with the KMS, or the HMAC where the policy allows. */
+    /**
+     * Signs a hash with the KMS, or the HMAC where the policy allows.
+     *
+     * @param hash the event's hash
+     * @return the signature and its algorithm
+     * @throws AuditCryptoException when neither signer may or can sign
+     */
     public EventSignature generateEventSignature(String hash) throws AuditCryptoException {
         if (kms == null) {
             if (policy == FallbackPolicy.KMS_ONLY) {
@@ -62,7 +82,14 @@ public final class AuditCrypto {
         }
     }
 
-    /** Checks a signature over a hash, refusing algorithms this verifier does not accept. */
+    /**
+     * Checks a signature over a hash, refusing algorithms this verifier does not accept.
+     *
+     * @param hash the event's hash
+     * @param signature the signature and its algorithm
+     * @return valid, or failed with the reason
+     * @throws AuditCryptoException when the signature cannot be checked (the KMS is unreachable, say)
+     */
     public Verification verifyEventSignature(String hash, EventSignature signature) throws AuditCryptoException {
         if (!accepted.contains(signature.algorithm())) {
             return Verification.failed("algorithm " + signature.algorithm() + " is not accepted here (accepted: "
@@ -87,14 +114,26 @@ public final class AuditCrypto {
                 : Verification.failed("the " + signature.algorithm() + " signature does not verify with key " + kms.keyId());
     }
 
-    /** The event with hash, hashAlgorithm, signature and algorithm set; every other field unchanged. */
+    /**
+     * Hashes and signs an event.
+     *
+     * @param event the event
+     * @return the event with hash, hashAlgorithm, signature and algorithm set; every other field unchanged
+     * @throws AuditCryptoException when it cannot be signed
+     */
     public AuditEvent seal(AuditEvent event) throws AuditCryptoException {
         String hash = generateHash(event);
         EventSignature s = generateEventSignature(hash);
         return event.withSeal(hash, s.signature(), s.algorithm());
     }
 
-    /** Recomputes the hash (constant-time compare) and checks the signature. */
+    /**
+     * Recomputes the hash (constant-time compare) and checks the signature.
+     *
+     * @param event a sealed event
+     * @return valid, or failed with the reason
+     * @throws AuditCryptoException when the signature cannot be checked (the KMS is unreachable, say)
+     */
     public Verification verify(AuditEvent event) throws AuditCryptoException {
         try {
             return verifyFields(event);
@@ -121,7 +160,7 @@ public final class AuditCrypto {
         return verifyEventSignature(hash, new EventSignature(signature, algorithm));
     }
 
-    /** The event payload encryption ({@code enableLogEncryption}), when configured. */
+    /** {@return the event payload encryption ({@code enableLogEncryption}), when configured} */
     public EventEncryption encryption() {
         if (encryption == null) {
             throw new IllegalStateException("log encryption is not configured (no KMS encryption key)");
@@ -129,10 +168,12 @@ public final class AuditCrypto {
         return encryption;
     }
 
+    /** {@return when signing may fall back to HMAC} */
     public FallbackPolicy policy() {
         return policy;
     }
 
+    /** {@return the signature algorithms {@link #verify} accepts} */
     public Set<String> acceptedAlgorithms() {
         return accepted;
     }
@@ -154,16 +195,34 @@ public final class AuditCrypto {
         private Builder() {
         }
 
+        /**
+         * Signs with this KMS key.
+         *
+         * @param kms the KMS signer
+         * @return this builder
+         */
         public Builder kms(KmsEventSigner kms) {
             this.kms = kms;
             return this;
         }
 
+        /**
+         * Signs with this HMAC secret where the policy allows.
+         *
+         * @param hmac the HMAC signer
+         * @return this builder
+         */
         public Builder hmac(HmacEventSigner hmac) {
             this.hmac = hmac;
             return this;
         }
 
+        /**
+         * When to fall back to HMAC; default {@link FallbackPolicy#KMS_ONLY}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder policy(FallbackPolicy policy) {
             this.policy = Objects.requireNonNull(policy);
             return this;
@@ -172,6 +231,9 @@ public final class AuditCrypto {
         /**
          * The algorithms {@link #verify} accepts. Default: the KMS algorithm when a KMS signer is
          * set, plus HMAC-SHA256 only when the policy may produce HMAC signatures.
+         *
+         * @param algorithms the accepted algorithm names
+         * @return this builder
          */
         public Builder acceptedAlgorithms(Set<String> algorithms) {
             accepted.clear();
@@ -179,11 +241,23 @@ public final class AuditCrypto {
             return this;
         }
 
+        /**
+         * Encrypts event payloads ({@code enableLogEncryption}).
+         *
+         * @param encryption the payload encryption
+         * @return this builder
+         */
         public Builder encryption(EventEncryption encryption) {
             this.encryption = encryption;
             return this;
         }
 
+        /**
+         * Checks that the policy can be honoured with the signers given.
+         *
+         * @return the service
+         * @throws IllegalStateException when it cannot
+         */
         public AuditCrypto build() {
             if (kms == null && hmac == null) {
                 throw new IllegalArgumentException("an AuditCrypto needs a KMS signer, an HMAC secret, or both");

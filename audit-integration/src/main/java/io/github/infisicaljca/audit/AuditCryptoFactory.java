@@ -16,6 +16,8 @@ public final class AuditCryptoFactory {
     }
 
     /**
+     * @param config the configuration, for example from {@link io.github.infisicaljca.audit.config.AuditConfigFactory}
+     * @return the service
      * @throws KeyException when a configured key cannot be had or is of the wrong kind (the
      *         message names the key and the server's answer)
      */

@@ -22,10 +22,13 @@ public final class AuditEvent {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** The fields a seal adds. */
+    /** Seal field: the event's hash, 64 lower-case hex digits. */
     public static final String HASH = "hash";
+    /** Seal field: the hash algorithm, {@code SHA-256}. */
     public static final String HASH_ALGORITHM = "hashAlgorithm";
+    /** Seal field: the signature over the hash. */
     public static final String SIGNATURE = "signature";
+    /** Seal field: the signature algorithm. */
     public static final String ALGORITHM = "algorithm";
 
     private final ObjectNode node;
@@ -34,7 +37,13 @@ public final class AuditEvent {
         this.node = node;
     }
 
-    /** Reads one event (a JSON object). */
+    /**
+     * Reads one event (a JSON object).
+     *
+     * @param json the event's JSON text
+     * @return the event
+     * @throws IllegalArgumentException when it is not one JSON object (duplicate fields included)
+     */
     public static AuditEvent parse(String json) {
         JsonNode n;
         try {
@@ -53,17 +62,29 @@ public final class AuditEvent {
         return new AuditEvent((ObjectNode) n);
     }
 
-    /** An event holding a copy of {@code node}: the batch format builds and reads events as JSON trees. */
+    /**
+     * An event holding a copy of {@code node}: the batch format builds and reads events as JSON trees.
+     *
+     * @param node the event's JSON object
+     * @return the event
+     */
     public static AuditEvent of(ObjectNode node) {
         return new AuditEvent(node.deepCopy());
     }
 
-    /** A copy of the event's JSON tree, fields in their order. */
+    /** {@return a copy of the event's JSON tree, fields in their order} */
     public ObjectNode json() {
         return node.deepCopy();
     }
 
-    /** An event from fields, for code that builds events (values are strings; null leaves a field out). */
+    /**
+     * An event from fields, for code that builds events (values are strings; null leaves a field out).
+     *
+     * @param timestamp the {@code timestamp} field
+     * @param action the {@code action} field
+     * @param status the {@code status} field
+     * @return the event; add more fields with {@link #with}
+     */
     public static AuditEvent of(String timestamp, String action, String status) {
         ObjectNode n = JSON.createObjectNode();
         if (timestamp != null) {
@@ -78,7 +99,13 @@ public final class AuditEvent {
         return new AuditEvent(n);
     }
 
-    /** A copy with one more (or a replaced) string field. */
+    /**
+     * A copy with one more (or a replaced) string field.
+     *
+     * @param field the field's name
+     * @param value its value
+     * @return the new event
+     */
     public AuditEvent with(String field, String value) {
         ObjectNode copy = node.deepCopy();
         copy.put(field, value);
@@ -88,6 +115,8 @@ public final class AuditEvent {
     /**
      * A field's text; {@code null} when absent or JSON null.
      *
+     * @param field the field's name
+     * @return its string value, or null
      * @throws IllegalArgumentException when the field holds another JSON type
      */
     public String text(String field) {
@@ -102,11 +131,24 @@ public final class AuditEvent {
         return v.textValue();
     }
 
+    /**
+     * Whether the event has a field.
+     *
+     * @param field the field's name
+     * @return whether it is present (with any value, null included)
+     */
     public boolean has(String field) {
         return node.has(field);
     }
 
-    /** The event with its seal set (replaced in place if present, else appended); the rest unchanged. */
+    /**
+     * The event with its seal set (replaced in place if present, else appended); the rest unchanged.
+     *
+     * @param hash the {@value #HASH} value
+     * @param signature the {@value #SIGNATURE} value
+     * @param algorithm the {@value #ALGORITHM} value
+     * @return the sealed event
+     */
     public AuditEvent withSeal(String hash, String signature, String algorithm) {
         ObjectNode copy = node.deepCopy();
         copy.put(HASH, hash);
@@ -116,7 +158,7 @@ public final class AuditEvent {
         return new AuditEvent(copy);
     }
 
-    /** One line of compact JSON. */
+    /** {@return one line of compact JSON} */
     public String toJson() {
         try {
             return JSON.writeValueAsString(node);

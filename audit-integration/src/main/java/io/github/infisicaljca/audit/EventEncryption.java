@@ -21,14 +21,26 @@ public final class EventEncryption {
     private final InfisicalSecretKey key;
     private final int directLimit;
 
-    /** @param maxPayloadBytes the provider's {@code infisical.maxPayloadBytes} */
+    /**
+     * Encryption with this KMS key through this provider.
+     *
+     * @param provider the Infisical provider
+     * @param key an encrypt-decrypt key's handle
+     * @param maxPayloadBytes the provider's {@code infisical.maxPayloadBytes}
+     */
     public EventEncryption(Provider provider, InfisicalSecretKey key, int maxPayloadBytes) {
         this.provider = provider;
         this.key = key;
         this.directLimit = maxPayloadBytes - 31;
     }
 
-    /** Base64 of the ciphertext of the UTF-8 payload. */
+    /**
+     * Encrypts an event payload.
+     *
+     * @param payload the payload
+     * @return base64 of the ciphertext of the UTF-8 payload
+     * @throws AuditCryptoException when the KMS call fails
+     */
     public String encrypt(String payload) throws AuditCryptoException {
         byte[] data = Utf8.encode(payload);
         String name = data.length >= 1 && data.length <= directLimit ? "INFISICAL-AES" : "INFISICAL-ENVELOPE";
@@ -44,6 +56,13 @@ public final class EventEncryption {
         }
     }
 
+    /**
+     * Decrypts what {@link #encrypt} returned.
+     *
+     * @param ciphertextBase64 the ciphertext, base64
+     * @return the payload
+     * @throws AuditCryptoException when it cannot be decrypted (wrong key, changed ciphertext, KMS failure)
+     */
     public String decrypt(String ciphertextBase64) throws AuditCryptoException {
         byte[] ct;
         try {

@@ -17,6 +17,7 @@ public final class EventHasher {
     static final List<String> FIELDS = List.of("action", "organizationId", "outcomeDescription", "principalId",
             "status", "targetResourceId", "targetResourceType", "timestamp");
     static final List<String> REQUIRED = List.of("timestamp", "action", "status");
+    /** The hash algorithm, written in seals as {@code hashAlgorithm}. */
     public static final String HASH_ALGORITHM = "SHA-256";
     private static final String[] FIELD_NAMES = FIELDS.toArray(new String[0]);
     private static final boolean[] REQUIRED_AT = new boolean[FIELD_NAMES.length];
@@ -37,10 +38,22 @@ public final class EventHasher {
      */
     @FunctionalInterface
     public interface Fields {
+        /**
+         * A field's text.
+         *
+         * @param field the field's name
+         * @return its text, or {@code null} when absent or JSON null
+         * @throws IllegalArgumentException when it holds another JSON type
+         */
         String text(String field);
     }
 
-    /** The string that is hashed; public so that mismatches can be diagnosed. */
+    /**
+     * The string that is hashed; public so that mismatches can be diagnosed.
+     *
+     * @param event the event
+     * @return the canonical string
+     */
     public static String canonicalString(AuditEvent event) {
         StringBuilder sb = new StringBuilder(256);
         for (int i = 0; i < FIELDS.size(); i++) {
@@ -73,17 +86,33 @@ public final class EventHasher {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** SHA-256 of the canonical string, 64 lower-case hex digits. */
+    /**
+     * The smart-logs hash.
+     *
+     * @param event the event
+     * @return SHA-256 of the canonical string, 64 lower-case hex digits
+     */
     public static String generateHash(AuditEvent event) {
         return generateHash(event::text);
     }
 
-    /** {@link #generateHash(AuditEvent)} of the event whose fields these are. */
+    /**
+     * {@link #generateHash(AuditEvent)} of the event whose fields these are.
+     *
+     * @param event the event's fields
+     * @return the hash
+     */
     public static String generateHash(Fields event) {
         return CanonicalWriter.get().hash(event).hexString();
     }
 
-    /** Whether {@code expectedHash} is this event's hash; compared in constant time. */
+    /**
+     * Compares in constant time.
+     *
+     * @param event the event
+     * @param expectedHash the hash it should have
+     * @return whether {@code expectedHash} is this event's hash
+     */
     public static boolean verifyHash(AuditEvent event, String expectedHash) {
         if (expectedHash == null) {
             return false;

@@ -8,13 +8,21 @@ import java.util.Objects;
  * (lower-case hex), as the original stores them.
  */
 public record EventSignature(String signature, String algorithm) {
+    /** The algorithm name of HMAC signatures. */
     public static final String HMAC_SHA256 = "HMAC-SHA256";
 
+    /**
+     * Checks that both are present.
+     *
+     * @param signature the signature: base64 for KMS signatures, lower-case hex for HMAC
+     * @param algorithm its algorithm
+     */
     public EventSignature {
         Objects.requireNonNull(signature, "signature");
         Objects.requireNonNull(algorithm, "algorithm");
     }
 
+    /** {@return whether this is an HMAC-SHA256 signature} */
     public boolean isHmac() {
         return HMAC_SHA256.equals(algorithm);
     }

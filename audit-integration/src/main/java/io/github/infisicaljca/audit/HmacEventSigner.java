@@ -21,15 +21,33 @@ public final class HmacEventSigner {
         this.key = new SecretKeySpec(Utf8.encode(secret.reveal()), "HmacSHA256");
     }
 
+    /**
+     * A signer keyed with the UTF-8 bytes of the secret.
+     *
+     * @param secret the audit secret
+     * @return the signer
+     */
     public static HmacEventSigner of(Secret secret) {
         return new HmacEventSigner(secret);
     }
 
+    /**
+     * Signs an event hash.
+     *
+     * @param hash the event's hash
+     * @return the MAC in lower-case hex, with {@link EventSignature#HMAC_SHA256}
+     */
     public EventSignature sign(String hash) {
         return new EventSignature(HexFormat.of().formatHex(mac(hash)), EventSignature.HMAC_SHA256);
     }
 
-    /** Constant-time comparison of the expected and given hex (case-sensitive, as the original writes lower case). */
+    /**
+     * Constant-time comparison of the expected and given hex (case-sensitive, as the original writes lower case).
+     *
+     * @param hash the event's hash
+     * @param signatureHex the signature to check
+     * @return whether it is valid
+     */
     public boolean verify(String hash, String signatureHex) {
         if (signatureHex == null) {
             return false;

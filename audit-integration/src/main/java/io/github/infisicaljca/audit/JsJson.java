@@ -12,12 +12,24 @@ public final class JsJson {
     private JsJson() {
     }
 
-    /** Also RFC 8785's string form: the batch format's canonical JSON writes strings through here. */
+    /**
+     * JavaScript's {@code JSON.stringify} of a string. Also RFC 8785's string form: the batch
+     * format's canonical JSON writes strings through here.
+     *
+     * @param s the string
+     * @return it quoted and escaped
+     */
     public static String stringify(String s) {
         return appendTo(new StringBuilder(s.length() + 2), s).toString();
     }
 
-    /** {@link #stringify} appended to {@code out}, without a String of its own: canonical JSON's hot path. */
+    /**
+     * {@link #stringify} appended to {@code out}, without a String of its own: canonical JSON's hot path.
+     *
+     * @param out where to append
+     * @param s the string
+     * @return {@code out}
+     */
     public static StringBuilder appendTo(StringBuilder out, String s) {
         out.append('"');
         int plain = plainPrefix(s);

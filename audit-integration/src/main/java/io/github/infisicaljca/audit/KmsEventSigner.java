@@ -27,19 +27,35 @@ public final class KmsEventSigner {
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     }
 
-    /** @param algorithm the Infisical signing algorithm; the original's default is RSASSA_PSS_SHA_256 */
+    /**
+     * A signer with this KMS key through this provider.
+     *
+     * @param provider the Infisical provider
+     * @param key the signing key's handle
+     * @param algorithm the Infisical signing algorithm; the original's default is RSASSA_PSS_SHA_256
+     * @return the signer
+     */
     public static KmsEventSigner of(Provider provider, InfisicalPrivateKey key, SigningAlgorithm algorithm) {
         return new KmsEventSigner(provider, key, algorithm);
     }
 
+    /** {@return Infisical's name of the signing algorithm} */
     public String algorithm() {
         return algorithm.wireName();
     }
 
+    /** {@return the KMS key id} */
     public String keyId() {
         return key.keyId();
     }
 
+    /**
+     * Signs an event hash (its UTF-8 bytes) through the KMS.
+     *
+     * @param hash the event's hash
+     * @return the base64 signature and its algorithm
+     * @throws AuditCryptoException when the KMS call fails; {@link AuditCryptoException#kmsUnavailable()} says whether it was unreachable
+     */
     public EventSignature sign(String hash) throws AuditCryptoException {
         try {
             Signature s = Signature.getInstance(algorithm.wireName(), provider);
@@ -55,6 +71,12 @@ public final class KmsEventSigner {
     /**
      * Verifies a signature made by {@code algorithm} (any Infisical signing algorithm of this key),
      * given exactly as standard base64 with padding; any other spelling is invalid.
+     *
+     * @param hash the event's hash
+     * @param signatureBase64 the signature
+     * @param algorithmName Infisical's name of its algorithm
+     * @return whether it is valid
+     * @throws AuditCryptoException when it cannot be checked (the KMS is unreachable, say)
      */
     public boolean verify(String hash, String signatureBase64, String algorithmName) throws AuditCryptoException {
         SigningAlgorithm alg = SigningAlgorithm.fromWire(algorithmName).orElse(null);

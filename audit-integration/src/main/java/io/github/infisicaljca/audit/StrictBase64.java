@@ -9,18 +9,29 @@ import java.util.Base64;
  * only the one canonical string, so a sealed event has exactly one valid spelling.
  */
 public final class StrictBase64 {
+    /** The one accepted encoding, as messages name it. */
     public static final String FORM = "standard base64 with padding";
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     private StrictBase64() {
     }
 
-    /** The bytes, or {@code null} when {@code s} is not exactly the canonical encoding of some bytes. */
+    /**
+     * Decodes the canonical encoding only.
+     *
+     * @param s the text
+     * @return the bytes, or {@code null} when {@code s} is not exactly the canonical encoding of some bytes
+     */
     public static byte[] decode(String s) {
         return problem(s) == null ? Base64.getDecoder().decode(s) : null;
     }
 
-    /** Why {@code s} is not the canonical standard padded encoding; {@code null} when it is. Never quotes {@code s}. */
+    /**
+     * Explains a refusal.
+     *
+     * @param s the text
+     * @return why {@code s} is not the canonical standard padded encoding; {@code null} when it is. Never quotes {@code s}
+     */
     public static String problem(String s) {
         if (s.isEmpty()) {
             return "it is empty";

@@ -35,10 +35,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class KmsEmulator implements AutoCloseable {
-    /** Names of the keys seeded into the default project. */
+    /** Name of the seeded RSA 4096 sign-verify key in the default project. */
     public static final String SIGNING_KEY = "signing-key";
+    /** Name of the seeded EC (NIST P-256) sign-verify key in the default project. */
     public static final String EC_SIGNING_KEY = "ec-signing-key";
+    /** Name of the seeded AES-256-GCM encrypt-decrypt key in the default project. */
     public static final String ENCRYPTION_KEY = "encryption-key";
+    /** Name of the seeded HMAC-SHA256 key in the default project. */
     public static final String HMAC_KEY = "hmac-key";
 
     static {
@@ -164,37 +167,47 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
+    /** {@return a builder with the defaults: loopback, a free port, the current profile, seeded keys} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Which server the emulator imitates. */
+    /** {@return which server the emulator imitates} */
     public ServerProfile profile() {
         return profile;
     }
 
-    /** Base URL, without {@code /api}: what {@code infisical.url} takes. */
+    /** {@return the base URL, without {@code /api}: what {@code infisical.url} takes} */
     public URI url() {
         return url;
     }
 
+    /** {@return the TCP port the emulator listens on} */
     public int port() {
         return server.getAddress().getPort();
     }
 
+    /** {@return the Universal Auth client id of the default machine identity} */
     public String clientId() {
         return clientId;
     }
 
+    /** {@return the Universal Auth client secret of the default machine identity} */
     public String clientSecret() {
         return clientSecret;
     }
 
+    /** {@return the id of the default project, which holds the seeded keys} */
     public String projectId() {
         return projectId;
     }
 
-    /** The id of a seeded key by name (see the constants), or of any key in the default project. */
+    /**
+     * The id of a seeded key by name (see the constants), or of any key in the default project.
+     *
+     * @param name the key's name
+     * @return the key's id
+     */
     public String keyId(String name) {
         return keys.byName(projectId, name).id();
     }
@@ -202,6 +215,7 @@ public final class KmsEmulator implements AutoCloseable {
     /**
      * The seeded RSA key's id.
      *
+     * @return the id of {@link #SIGNING_KEY}
      * @throws IllegalStateException in the {@link ServerProfile#INFISICAL_2024} profile, which has no signing keys
      */
     public String signingKeyId() {
@@ -212,37 +226,61 @@ public final class KmsEmulator implements AutoCloseable {
         return keyId(SIGNING_KEY);
     }
 
+    /** {@return the id of the seeded AES key, {@link #ENCRYPTION_KEY}} */
     public String encryptionKeyId() {
         return keyId(ENCRYPTION_KEY);
     }
 
-    /** A ready access token for the default identity, for clients configured with a static token. */
+    /** {@return a ready access token for the default identity, for clients configured with a static token} */
     public String issueToken() {
         return auth.issue(clientId);
     }
 
-    /** Adds another machine identity that can log in. */
+    /**
+     * Adds another machine identity that can log in.
+     *
+     * @param clientId its Universal Auth client id
+     * @param clientSecret its Universal Auth client secret
+     */
     public void addIdentity(String clientId, String clientSecret) {
         auth.addIdentity(Objects.requireNonNull(clientId), Objects.requireNonNull(clientSecret));
     }
 
-    /** Adds another project; keys can then be created in it. */
+    /**
+     * Adds another project; keys can then be created in it.
+     *
+     * @return the new project's id
+     */
     public String addProject() {
         String id = UUID.randomUUID().toString();
         projects.add(id);
         return id;
     }
 
-    /** Lifetimes of tokens issued from now on (the server's defaults are 30 days each). */
+    /**
+     * Lifetimes of tokens issued from now on (the server's defaults are 30 days each).
+     *
+     * @param ttl how long a token is valid before it must be renewed
+     * @param maxTtl how long renewals can extend it in total
+     */
     public void tokenLifetimes(Duration ttl, Duration maxTtl) {
         auth.setLifetimes(ttl, maxTtl);
     }
 
-    /** Moves the emulator's clock forward, so tokens expire and rate limit windows end without waiting. */
+    /**
+     * Moves the emulator's clock forward, so tokens expire and rate limit windows end without waiting.
+     *
+     * @param d how far to move it
+     */
     public void advanceTime(Duration d) {
         clock.advance(d);
     }
 
+    /**
+     * Applies these payload size limits from now on.
+     *
+     * @param limits the largest plaintext and data the server accepts
+     */
     public void payloadLimits(PayloadLimits limits) {
         crypto.limits(Objects.requireNonNull(limits));
     }
@@ -250,12 +288,14 @@ public final class KmsEmulator implements AutoCloseable {
     /**
      * Applies these rate limits from now on, with every counter back at zero; null lifts them.
      * See {@link Builder#rateLimits(RateLimits)}.
+     *
+     * @param limits the limits, or null for none
      */
     public void rateLimits(RateLimits limits) {
         front.rateLimits(limits);
     }
 
-    /** The rate limits in force, or null when there are none. */
+    /** {@return the rate limits in force, or null when there are none} */
     public RateLimits rateLimits() {
         return front.rateLimits();
     }
@@ -265,6 +305,9 @@ public final class KmsEmulator implements AutoCloseable {
      * HTTP path. {@code material} is a {@link KeyPair} for sign-verify algorithms (RSA 4096 bits,
      * EC on the named curve) or the raw key bytes for AES and HMAC.
      *
+     * @param name the key's name in the default project
+     * @param algorithm Infisical's algorithm name, for example {@code RSA_4096} or {@code aes-256-gcm}
+     * @param material the key material
      * @return the new key's id
      */
     public String importKey(String name, String algorithm, Object material) {
@@ -276,7 +319,12 @@ public final class KmsEmulator implements AutoCloseable {
         return keys.add(projectId, name, "imported " + algorithm + " key", spec, KeyImport.material(spec, material)).id();
     }
 
-    /** Adds latency to every request: fixed when min equals max, else uniformly jittered. */
+    /**
+     * Adds latency to every request: fixed when min equals max, else uniformly jittered.
+     *
+     * @param min the shortest added delay
+     * @param max the longest added delay
+     */
     public void latency(Duration min, Duration max) {
         faults.latency(min, max);
     }
@@ -285,6 +333,9 @@ public final class KmsEmulator implements AutoCloseable {
      * Injects a fault into requests whose method (null for any) and path (a regex searched in
      * the path without query, for example {@code /sign$}) match.
      *
+     * @param method the HTTP method, or null for any
+     * @param pathRegex a regex searched in the request path
+     * @param fault what the matching requests get
      * @param times how many requests it hits; negative for every one
      */
     public void inject(String method, String pathRegex, Fault fault, int times) {
@@ -296,11 +347,12 @@ public final class KmsEmulator implements AutoCloseable {
         faults.clear();
     }
 
-    /** The most recent requests (up to 10,000), oldest first. */
+    /** {@return the most recent requests (up to 10,000), oldest first} */
     public List<RecordedRequest> requests() {
         return front.requests();
     }
 
+    /** Forgets the recorded requests. */
     public void clearRequests() {
         front.clearRequests();
     }
@@ -342,6 +394,9 @@ public final class KmsEmulator implements AutoCloseable {
          * across restarts: read at start, rewritten after every change. The port kept is used
          * unless {@link #port(int)} names one, which is then kept instead. For development only:
          * the file holds private keys (it is made readable by its owner only).
+         *
+         * @param directory the state directory, created when missing
+         * @return this builder
          */
         public Builder stateDirectory(Path directory) {
             this.stateDirectory = Objects.requireNonNull(directory);
@@ -351,6 +406,9 @@ public final class KmsEmulator implements AutoCloseable {
         /**
          * 0 picks a free port. Without this, the port kept in the {@link #stateDirectory state
          * directory}, if any, else a free one.
+         *
+         * @param port the TCP port, 0..65535
+         * @return this builder
          */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
@@ -360,17 +418,34 @@ public final class KmsEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Loopback by default; anything else exposes an unauthenticated-by-TLS test server. */
+        /**
+         * Loopback by default; anything else exposes an unauthenticated-by-TLS test server.
+         *
+         * @param address the address to listen on
+         * @return this builder
+         */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = Objects.requireNonNull(address);
             return this;
         }
 
+        /**
+         * Which server to imitate; default {@link ServerProfile#CURRENT}.
+         *
+         * @param profile the server profile
+         * @return this builder
+         */
         public Builder profile(ServerProfile profile) {
             this.profile = Objects.requireNonNull(profile);
             return this;
         }
 
+        /**
+         * Payload size limits; default {@link PayloadLimits#LEGACY_4096}.
+         *
+         * @param limits the largest plaintext and data the server accepts
+         * @return this builder
+         */
         public Builder payloadLimits(PayloadLimits limits) {
             this.limits = Objects.requireNonNull(limits);
             return this;
@@ -382,12 +457,22 @@ public final class KmsEmulator implements AutoCloseable {
          * profile's answer: a 500 on the 2024 server, a 429 RateLimitError on newer ones. Null,
          * the default, means no limits; {@link RateLimits#selfHostedDefault()} is what a
          * self-hosted server applies.
+         *
+         * @param limits the limits, or null for none
+         * @return this builder
          */
         public Builder rateLimits(RateLimits limits) {
             this.rateLimits = limits;
             return this;
         }
 
+        /**
+         * Lifetimes of issued tokens; default 30 days each, as on the server.
+         *
+         * @param ttl how long a token is valid before it must be renewed, positive
+         * @param maxTtl how long renewals can extend it in total, at least {@code ttl}
+         * @return this builder
+         */
         public Builder tokenLifetimes(Duration ttl, Duration maxTtl) {
             if (ttl.isNegative() || ttl.isZero() || maxTtl.compareTo(ttl) < 0) {
                 throw new IllegalArgumentException("token lifetimes need 0 < ttl <= maxTtl");
@@ -400,12 +485,21 @@ public final class KmsEmulator implements AutoCloseable {
         /**
          * Whether to create the seeded keys (an RSA, an EC, an AES and an HMAC key; only the AES
          * key in the {@link ServerProfile#INFISICAL_2024} profile). Default true.
+         *
+         * @param seed whether to seed the keys
+         * @return this builder
          */
         public Builder seedKeys(boolean seed) {
             this.seed = seed;
             return this;
         }
 
+        /**
+         * Most requests served at once; default 1024.
+         *
+         * @param maxThreads the request thread pool's size, at least 4
+         * @return this builder
+         */
         public Builder maxThreads(int maxThreads) {
             if (maxThreads < 4) {
                 throw new IllegalArgumentException("maxThreads must be at least 4");
@@ -414,17 +508,36 @@ public final class KmsEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The default project's id; default a random UUID.
+         *
+         * @param projectId the project id
+         * @return this builder
+         */
         public Builder projectId(String projectId) {
             this.projectId = projectId;
             return this;
         }
 
+        /**
+         * The default machine identity's credentials; default random ones.
+         *
+         * @param clientId its Universal Auth client id
+         * @param clientSecret its Universal Auth client secret
+         * @return this builder
+         */
         public Builder credentials(String clientId, String clientSecret) {
             this.clientId = Objects.requireNonNull(clientId);
             this.clientSecret = Objects.requireNonNull(clientSecret);
             return this;
         }
 
+        /**
+         * Validates the options and starts the server.
+         *
+         * @return the running emulator; close it to stop it
+         * @throws java.io.UncheckedIOException when the server cannot listen
+         */
         public KmsEmulator start() {
             try {
                 return new KmsEmulator(this);

@@ -50,6 +50,12 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Runs the emulator standalone until the process is stopped; {@code --help} lists the options.
+     *
+     * @param args the command-line options
+     * @throws InterruptedException when interrupted while serving
+     */
     public static void main(String[] args) throws InterruptedException {
         Options options;
         try {

@@ -24,6 +24,16 @@ import java.util.Objects;
 public record RateLimits(int writes, int reads, int global, Duration window) {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
+    /**
+     * Checks the limits.
+     *
+     * @param writes requests per window to one write route from one address
+     * @param reads requests per window to one read route from one address
+     * @param global requests per window from one address over all routes, or 0 for no such cap
+     * @param window the window's length
+     * @throws IllegalArgumentException when a limit is below 1 (0 allowed for {@code global})
+     *         or the window is shorter than a second
+     */
     public RateLimits {
         if (writes < 1 || reads < 1 || global < 0) {
             throw new IllegalArgumentException("rate limits must be at least 1 request per window, not writes "
@@ -35,22 +45,40 @@ public record RateLimits(int writes, int reads, int global, Duration window) {
         }
     }
 
-    /** What a self-hosted server without a license applies to the KMS routes: 200 writes and 60 reads a minute per route. */
+    /** {@return what a self-hosted server without a license applies to the KMS routes: 200 writes and 60 reads a minute per route} */
     public static RateLimits selfHostedDefault() {
         return perMinute(200, 60);
     }
 
-    /** These limits per route a minute. */
+    /**
+     * These limits per route a minute.
+     *
+     * @param writes requests a minute to one write route from one address
+     * @param reads requests a minute to one read route from one address
+     * @return the limits
+     */
     public static RateLimits perMinute(int writes, int reads) {
         return perWindow(writes, reads, MINUTE);
     }
 
-    /** These limits per route in windows of this length. */
+    /**
+     * These limits per route in windows of this length.
+     *
+     * @param writes requests per window to one write route from one address
+     * @param reads requests per window to one read route from one address
+     * @param window the window's length, at least one second
+     * @return the limits
+     */
     public static RateLimits perWindow(int writes, int reads, Duration window) {
         return new RateLimits(writes, reads, 0, window);
     }
 
-    /** The same, with a cap on all routes of an address together as well (current profile only). */
+    /**
+     * The same, with a cap on all routes of an address together as well (current profile only).
+     *
+     * @param global requests per window from one address over all routes, at least 1
+     * @return the new limits
+     */
     public RateLimits withGlobal(int global) {
         if (global < 1) {
             throw new IllegalArgumentException("a cap on all routes must allow at least 1 request per window, not "
@@ -63,6 +91,8 @@ public record RateLimits(int writes, int reads, int global, Duration window) {
      * Reads a command-line value: {@code default} for {@link #selfHostedDefault()}, {@code off}
      * for no limits (null), or {@code W/R} for {@link #perMinute(int, int) W writes and R reads a minute}.
      *
+     * @param text the command-line value
+     * @return the limits, or null for {@code off}
      * @throws IllegalArgumentException for anything else, with a message that says what is accepted
      */
     public static RateLimits parse(String text) {

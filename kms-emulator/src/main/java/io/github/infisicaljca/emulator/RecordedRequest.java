@@ -19,7 +19,7 @@ public record RecordedRequest(String reqId, String method, String path, boolean 
                 + (rateLimited ? " (rate limited)" : "") + ", bearer=" + bearer + ", body=" + body.length() + " chars}";
     }
 
-    /** The path without its query. */
+    /** {@return the path without its query} */
     public String route() {
         int q = path.indexOf('?');
         return q < 0 ? path : path.substring(0, q);

@@ -85,6 +85,8 @@ public enum ServerProfile {
     /**
      * The profile a command-line value names: {@code current} or {@code 2024}.
      *
+     * @param value the command-line value
+     * @return the profile
      * @throws IllegalArgumentException for anything else, saying what is accepted
      */
     public static ServerProfile parse(String value) {

@@ -21,6 +21,12 @@ public final class KeyHandles {
     /**
      * A private-key handle for a sign-verify key (fetching its public key unless the binding
      * already has it), or a secret-key handle for an encrypt-decrypt or MAC key.
+     *
+     * @param binding the client and configuration the handle will use
+     * @param key the key's metadata from the server
+     * @return the handle
+     * @throws KmsException when the public key cannot be fetched
+     * @throws InvalidKeyException when the key's algorithm is not one the provider supports
      */
     public static InfisicalKey forKey(KmsBinding binding, KmsKey key) throws KmsException, InvalidKeyException {
         if (key.keyUsage() != KeyUsage.SIGN_VERIFY) {

@@ -29,6 +29,12 @@ public final class KmsBinding {
     private final Map<String, PublicKey> publicKeys = new ConcurrentHashMap<>();
     private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
 
+    /**
+     * Binds a client to the configuration it was made from.
+     *
+     * @param operations the KMS calls
+     * @param config the configuration in use
+     */
     public KmsBinding(KmsOperations operations, InfisicalConfig config) {
         this(operations, config, new DataKeyCache());
     }
@@ -39,10 +45,12 @@ public final class KmsBinding {
         this.dataKeys = dataKeys;
     }
 
+    /** {@return the KMS calls} */
     public KmsOperations operations() {
         return operations;
     }
 
+    /** {@return the configuration in use} */
     public InfisicalConfig config() {
         return config;
     }

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
  * JCA's delayed provider selection sends ordinary keys to the JDK's providers.
  */
 public final class ProviderServices {
+    /** The provider's name. */
     public static final String PROVIDER_NAME = "Infisical";
 
     private static final String HANDLE_CLASSES = "io.github.infisicaljca.InfisicalPrivateKey"
@@ -22,7 +23,13 @@ public final class ProviderServices {
     private ProviderServices() {
     }
 
-    /** @param binding the provider's own binding, resolved on first use (the KeyStore needs it) */
+    /**
+     * Every service the provider registers: Signature, Cipher, Mac and KeyStore.
+     *
+     * @param provider the provider the services belong to
+     * @param binding the provider's own binding, resolved on first use (the KeyStore needs it)
+     * @return the services, in registration order
+     */
     public static List<Provider.Service> all(Provider provider, Supplier<KmsBinding> binding) {
         List<Provider.Service> services = new ArrayList<>();
         for (SignatureScheme s : SignatureScheme.values()) {

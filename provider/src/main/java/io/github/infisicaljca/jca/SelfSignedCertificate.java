@@ -26,6 +26,13 @@ public final class SelfSignedCertificate {
     /** Signs the DER TBSCertificate bytes with the key whose public half is in the certificate. */
     @FunctionalInterface
     public interface ContentSigner {
+        /**
+         * Signs the certificate body.
+         *
+         * @param tbsCertificate the DER TBSCertificate
+         * @return the signature (DER for ECDSA)
+         * @throws GeneralSecurityException when signing fails
+         */
         byte[] sign(byte[] tbsCertificate) throws GeneralSecurityException;
     }
 
@@ -41,6 +48,7 @@ public final class SelfSignedCertificate {
     /**
      * Builds and signs the certificate, then parses and verifies it with the JDK.
      *
+     * @param publicKey the subject's public key, whose private half {@code signer} uses
      * @param commonName the subject and issuer CN, 1 to 64 characters, not blank
      * @param notBefore start of validity; fractions of a second are dropped, as DER times have none
      * @param notAfter end of validity, after {@code notBefore} once both are in whole seconds
@@ -48,6 +56,7 @@ public final class SelfSignedCertificate {
      * @param signatureAlgorithm a JCA name: SHA256withRSA, SHA384withRSA, SHA512withRSA,
      *     SHA256withECDSA, SHA384withECDSA or SHA512withECDSA
      * @param signer produces the signature; ECDSA signatures are expected in their ASN.1 DER form
+     * @return the parsed, verified certificate
      * @throws NoSuchAlgorithmException for any other signature algorithm
      * @throws InvalidKeyException if the key does not fit the algorithm or has no X.509 encoding
      * @throws SignatureException if the signer's signature does not verify with {@code publicKey}

@@ -4,8 +4,11 @@ import java.util.Locale;
 
 /** What a KMS key is for; the wire values are Infisical's {@code keyUsage} strings. */
 public enum KeyUsage {
+    /** Encrypts and decrypts ({@code aes-256-gcm}, {@code aes-128-gcm}). */
     ENCRYPT_DECRYPT("encrypt-decrypt"),
+    /** Signs and verifies (RSA and EC keys). */
     SIGN_VERIFY("sign-verify"),
+    /** Generates and verifies MACs (HMAC keys). */
     GENERATE_VERIFY_MAC("generate-verify-mac");
 
     private final String wire;
@@ -14,6 +17,7 @@ public enum KeyUsage {
         this.wire = wire;
     }
 
+    /** {@return Infisical's {@code keyUsage} string, for example {@code sign-verify}} */
     public String wireName() {
         return wire;
     }

@@ -12,10 +12,14 @@ import java.util.Optional;
 public final class KmsApiException extends KmsException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status. */
     private final int status;
+    /** Infisical's {@code error} field, or null. */
     private final String error;
+    /** Infisical's {@code message}, or null. */
     private final String serverMessage;
     private final transient List<String> validationIssues;
+    /** Infisical's {@code reqId}, or null. */
     private final String reqId;
     private final transient Duration retryAfter;
 
@@ -44,25 +48,27 @@ public final class KmsApiException extends KmsException {
         return sb.toString();
     }
 
+    /** {@return the HTTP status of the answer} */
     public int status() {
         return status;
     }
 
-    /** Infisical's {@code error} field, for example {@code BadRequest}; {@code null} if absent. */
+    /** {@return Infisical's {@code error} field, for example {@code BadRequest}; {@code null} if absent} */
     public String error() {
         return error;
     }
 
-    /** The server's message: its string, or its validation issues joined with "; ". */
+    /** {@return the server's message: its string, or its validation issues joined with "; "} */
     public String serverMessage() {
         return serverMessage;
     }
 
-    /** The validation issues when {@code message} was an array, else empty. */
+    /** {@return the validation issues when {@code message} was an array, else empty} */
     public List<String> validationIssues() {
         return validationIssues;
     }
 
+    /** {@return Infisical's request id, to find the request in the server's logs} */
     public Optional<String> reqId() {
         return Optional.ofNullable(reqId);
     }
@@ -70,6 +76,8 @@ public final class KmsApiException extends KmsException {
     /**
      * How long a 503 asked the client to wait ({@code Retry-After}). A rate limit's refusal is a
      * {@link RateLimitedException} instead.
+     *
+     * @return the wait, when the server named one
      */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
@@ -78,32 +86,35 @@ public final class KmsApiException extends KmsException {
     /**
      * The token is missing, expired, revoked or malformed (401 UnauthorizedError, 403
      * TokenError): a fresh login helps. A 401 ValidationFailure is a bad request instead.
+     *
+     * @return whether this is such a failure
      */
     public boolean isAuthenticationFailure() {
         return (status == 401 && "UnauthorizedError".equals(error)) || (status == 403 && "TokenError".equals(error));
     }
 
-    /** The request body or query was refused as invalid (401 on 2024 servers, 422 later). */
+    /** {@return whether the request body or query was refused as invalid (401 on 2024 servers, 422 later)} */
     public boolean isValidationFailure() {
         return "ValidationFailure".equals(error) || status == 422;
     }
 
-    /** The identity may not do this: a new token will not help. */
+    /** {@return whether the identity may not do this: a new token will not help} */
     public boolean isPermissionDenied() {
         return status == 403 && !"TokenError".equals(error);
     }
 
-    /** The key (or, at login, the identity) does not exist. */
+    /** {@return whether the key (or, at login, the identity) does not exist} */
     public boolean isNotFound() {
         return status == 404 && !isRouteNotFound();
     }
 
-    /** The server has no such route: it is older than the call (for example get-key on 2024 servers). */
+    /** {@return whether the server has no such route: it is older than the call (for example get-key on 2024 servers)} */
     public boolean isRouteNotFound() {
         return status == 404 && ("Not Found".equals(error)
                 || (serverMessage != null && serverMessage.startsWith("Route ")));
     }
 
+    /** {@return whether the server failed (5xx)} */
     public boolean isServerError() {
         return status >= 500;
     }

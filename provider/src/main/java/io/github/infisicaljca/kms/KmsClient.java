@@ -54,7 +54,12 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
                 deadlineClock);
     }
 
-    /** A client for the configuration; nothing is sent until the first call. */
+    /**
+     * A client for the configuration; nothing is sent until the first call.
+     *
+     * @param config the configuration
+     * @return the client; close it to release its connections
+     */
     public static KmsClient create(InfisicalConfig config) {
         return new KmsClient(config, d -> Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000), System::nanoTime,
                 System::nanoTime);
@@ -74,6 +79,7 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         return new KmsClient(config, sleeper, nanoClock, deadlineClock);
     }
 
+    /** {@return the configuration this client was made from} */
     public InfisicalConfig config() {
         return config;
     }
@@ -82,6 +88,8 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
      * The rate limit of each route this client has used, as the server last announced it
      * (Infisical sends {@code x-ratelimit-*} headers on every answer of a limited route); a
      * route whose answers carried none shows no limit. Sorted by route.
+     *
+     * @return one budget per route used
      */
     public List<RequestBudget> requestBudgets() {
         return limiter.budgets();
@@ -89,6 +97,13 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
 
     // ---- keys ---------------------------------------------------------------------------
 
+    /**
+     * Creates a key (never retried: a retry could create two).
+     *
+     * @param request the key to create
+     * @return the new key
+     * @throws KmsException when the call fails
+     */
     public KmsKey createKey(CreateKeyRequest request) throws KmsException {
         ObjectNode body = Json.object().put("projectId", request.projectId()).put("name", request.name());
         if (request.description() != null) {
@@ -104,6 +119,16 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         return key(ApiCall.post("create-key", null, "/v1/kms/keys", body).notIdempotent());
     }
 
+    /**
+     * One page of a project's keys, ordered by name.
+     *
+     * @param projectId the project
+     * @param offset keys to skip, at least 0
+     * @param limit keys in the page, 1 to the server's page size
+     * @param search a name filter, or null for all keys
+     * @return the page, with the count of all matching keys
+     * @throws KmsException when the call fails
+     */
     public KeyPage listKeys(String projectId, int offset, int limit, String search) throws KmsException {
         requireText(projectId, "projectId");
         if (offset < 0 || limit < 1 || limit > PAGE_SIZE) {
@@ -195,6 +220,14 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         throw new KmsApiException(operation, keyId, 404, "NotFound", notFound, List.of(), null, null);
     }
 
+    /**
+     * Renames, describes, disables or enables a key.
+     *
+     * @param keyId the key
+     * @param update the changes
+     * @return the key as it now is
+     * @throws KmsException when the call fails
+     */
     public KmsKey updateKey(String keyId, KeyUpdate update) throws KmsException {
         ObjectNode body = Json.object();
         if (update.name() != null) {
@@ -209,6 +242,13 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         return key(new ApiCall("update-key", checkId(keyId), "PATCH", "/v1/kms/keys/" + keyId, body, true, true));
     }
 
+    /**
+     * Deletes a key; what it encrypted can no longer be decrypted.
+     *
+     * @param keyId the key
+     * @return the deleted key's last metadata
+     * @throws KmsException when the call fails
+     */
     public KmsKey deleteKey(String keyId) throws KmsException {
         return key(new ApiCall("delete-key", checkId(keyId), "DELETE", "/v1/kms/keys/" + keyId, null, true, true));
     }
@@ -296,21 +336,45 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
 
     // ---- authentication -----------------------------------------------------------------
 
-    /** A Universal Auth login with the given machine identity (independent of this client's own token). */
+    /**
+     * A Universal Auth login with the given machine identity (independent of this client's own token).
+     *
+     * @param clientId the identity's client id
+     * @param clientSecret the identity's client secret
+     * @return the new access token and its lifetimes
+     * @throws KmsException when the login fails
+     */
     public AuthToken login(String clientId, Secret clientSecret) throws KmsException {
         requireText(clientId, "clientId");
         return auth.login(clientId, clientSecret);
     }
 
+    /**
+     * Renews an access token within its maximum lifetime.
+     *
+     * @param accessToken the token to renew
+     * @return the renewed token
+     * @throws KmsException when the call fails, for example once the maximum lifetime has passed
+     */
     public AuthToken renewToken(Secret accessToken) throws KmsException {
         return auth.renew(accessToken);
     }
 
+    /**
+     * Revokes an access token.
+     *
+     * @param accessToken the token to revoke
+     * @throws KmsException when the call fails
+     */
     public void revokeToken(Secret accessToken) throws KmsException {
         auth.revoke(accessToken);
     }
 
-    /** Revokes the token this client obtained by Universal Auth; a static token is left alone. */
+    /**
+     * Revokes the token this client obtained by Universal Auth; a static token is left alone.
+     *
+     * @throws KmsException when the call fails
+     */
     public void revokeOwnToken() throws KmsException {
         if (tokens instanceof UniversalAuthTokenSource) {
             ((UniversalAuthTokenSource) tokens).revokeCurrent();

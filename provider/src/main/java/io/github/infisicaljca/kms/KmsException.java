@@ -30,10 +30,22 @@ public class KmsException extends Exception {
         RATE_LIMITED
     }
 
+    /** What failed. */
     private final Kind kind;
+    /** The client operation. */
     private final String operation;
+    /** The key addressed, or null. */
     private final String keyId;
 
+    /**
+     * A failure of one client operation; the message names the operation, the key and the detail.
+     *
+     * @param kind what failed
+     * @param operation the client operation, for example {@code sign}
+     * @param keyId the key addressed, or null
+     * @param detail what went wrong, never a secret
+     * @param cause the underlying failure, or null
+     */
     public KmsException(Kind kind, String operation, String keyId, String detail, Throwable cause) {
         super(describe(operation, keyId, detail), cause);
         this.kind = kind;
@@ -45,21 +57,22 @@ public class KmsException extends Exception {
         return "Infisical KMS " + operation + (keyId == null ? "" : " with key " + keyId) + " failed: " + detail;
     }
 
+    /** {@return what failed} */
     public Kind kind() {
         return kind;
     }
 
-    /** The client operation, for example {@code sign} or {@code list-keys}. */
+    /** {@return the client operation, for example {@code sign} or {@code list-keys}} */
     public String operation() {
         return operation;
     }
 
-    /** The key the operation addressed, or {@code null} for calls without one. */
+    /** {@return the key the operation addressed, or {@code null} for calls without one} */
     public String keyId() {
         return keyId;
     }
 
-    /** The server's rate limit for this call is spent; see {@link RateLimitedException}. */
+    /** {@return whether the server's rate limit for this call is spent; see {@link RateLimitedException}} */
     public boolean isRateLimited() {
         return kind == Kind.RATE_LIMITED;
     }
@@ -68,6 +81,8 @@ public class KmsException extends Exception {
      * Whether the connection or the time bound failed, so trying again may succeed (the client's
      * own retries already did). A rate limit is not transient in this sense: it lasts until its
      * window resets, which {@link RateLimitedException} says.
+     *
+     * @return whether trying again may succeed
      */
     public boolean isTransient() {
         return kind == Kind.CONNECT || kind == Kind.IO || kind == Kind.TIMEOUT;

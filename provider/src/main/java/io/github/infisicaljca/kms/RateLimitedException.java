@@ -16,11 +16,17 @@ import java.util.OptionalInt;
 public final class RateLimitedException extends KmsException {
     private static final long serialVersionUID = 1L;
 
+    /** Method and path as the server counts them. */
     private final String route;
+    /** Requests a window allows; 0 when unknown. */
     private final int limit;
+    /** Milliseconds until the window resets; negative when unknown. */
     private final long resetInMillis;
+    /** The refusal's HTTP status; 0 when this client refused unsent. */
     private final int status;
+    /** Infisical's {@code reqId}, or null. */
     private final String reqId;
+    /** Whether the overall budget of the address is spent. */
     private final boolean overall;
     private final transient RateLimitHeaders headers;
 
@@ -108,35 +114,37 @@ public final class RateLimitedException extends KmsException {
                 + "or let calls wait longer for the next window with a larger infisical.requestTimeoutMillis.";
     }
 
-    /** Method and path as the server counts them, for example {@code POST /v1/kms/keys/{keyId}/decrypt}. */
+    /** {@return method and path as the server counts them, for example {@code POST /v1/kms/keys/{keyId}/decrypt}} */
     public String route() {
         return route;
     }
 
-    /** Requests a window allows, when the server announced it. */
+    /** {@return requests a window allows, when the server announced it} */
     public OptionalInt limit() {
         return limit > 0 ? OptionalInt.of(limit) : OptionalInt.empty();
     }
 
-    /** Time until the window resets (from when the refusal was made), when known. */
+    /** {@return time until the window resets (from when the refusal was made), when known} */
     public Optional<Duration> resetIn() {
         return resetInMillis < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(resetInMillis));
     }
 
-    /** The HTTP status of the server's refusal (429, or 500 on 2024 servers); 0 when this client refused unsent. */
+    /** {@return the HTTP status of the server's refusal (429, or 500 on 2024 servers); 0 when this client refused unsent} */
     public int status() {
         return status;
     }
 
+    /** {@return whether the server refused the call (else this client's own count did, before sending)} */
     public boolean refusedByServer() {
         return status != 0;
     }
 
-    /** Whether the spent budget is the address's overall one (all routes together), not this route's. */
+    /** {@return whether the spent budget is the address's overall one (all routes together), not this route's} */
     public boolean overall() {
         return overall;
     }
 
+    /** {@return Infisical's request id of the refusal, when the server refused} */
     public Optional<String> reqId() {
         return Optional.ofNullable(reqId);
     }

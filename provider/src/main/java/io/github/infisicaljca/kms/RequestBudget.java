@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 public record RequestBudget(String route, int limit, int remaining, Duration resetIn) {
 
-    /** Whether the server announced a limit on this route. */
+    /** {@return whether the server announced a limit on this route} */
     public boolean limited() {
         return limit > 0;
     }

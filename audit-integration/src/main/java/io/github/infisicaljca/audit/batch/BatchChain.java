@@ -25,7 +25,12 @@ public final class BatchChain {
         }
     }
 
-    /** A new chain: its first batch is number 0, linked to the genesis root (32 zero bytes). */
+    /**
+     * A new chain: its first batch is number 0, linked to the genesis root (32 zero bytes).
+     *
+     * @param signer the key that signs each batch
+     * @return the chain
+     */
     public static BatchChain start(BatchSigner signer) {
         return new BatchChain(signer, null);
     }
@@ -33,6 +38,9 @@ public final class BatchChain {
     /**
      * Continues the chain that ends at {@code after}: the next batch is its seq + 1, linked to its root.
      *
+     * @param signer the key that signed the chain so far
+     * @param after where the chain ends
+     * @return the chain
      * @throws IllegalArgumentException when the checkpoint was signed with another key
      */
     public static BatchChain resume(BatchSigner signer, Checkpoint after) {
@@ -43,6 +51,8 @@ public final class BatchChain {
      * An event's leaf hash: SHA-256 over 0x00 and the RFC 8785 form of the whole event without
      * its seal fields. Thread-safe; the costly part of sealing, so callers compute it in parallel.
      *
+     * @param event the event
+     * @return its leaf hash
      * @throws IllegalArgumentException when the event cannot be canonicalised (e.g. an integer beyond 2^53)
      */
     public static byte[] leafHash(AuditEvent event) {
@@ -52,6 +62,8 @@ public final class BatchChain {
     /**
      * Signs the batch of these leaf hashes (in the events' order) as the chain's next batch.
      *
+     * @param leafHashes the events' leaf hashes, at least one
+     * @return the signed batch
      * @throws AuditCryptoException when the signer fails; the chain stays where it was
      */
     public SignedBatch sign(List<byte[]> leafHashes) throws AuditCryptoException {
@@ -68,6 +80,9 @@ public final class BatchChain {
      * in flight at a time). Its signature must then succeed, or the owner must stop: the batches
      * formed after it link to its root. {@link #checkpoint()} does not follow these batches; the
      * owner keeps the checkpoint of the last one it wrote.
+     *
+     * @param leafHashes the events' leaf hashes, at least one
+     * @return the batch, to sign
      */
     public Pending next(List<byte[]> leafHashes) {
         Pending p = new Pending(MerkleTree.of(leafHashes), last, signer);
@@ -87,10 +102,17 @@ public final class BatchChain {
             this.signer = signer;
         }
 
+        /** {@return what the signature will cover: root, size, previous root, sequence number, key} */
         public BatchStatement statement() {
             return statement;
         }
 
+        /**
+         * Signs the batch.
+         *
+         * @return the signed batch
+         * @throws AuditCryptoException when the signer fails; the chain's owner must then stop
+         */
         public SignedBatch sign() throws AuditCryptoException {
             return new SignedBatch(tree, statement, signer.sign(statement.canonical()));
         }
@@ -99,6 +121,8 @@ public final class BatchChain {
     /**
      * Where the chain ends: the last batch {@link #sign}ed, or the checkpoint resumed from;
      * {@code null} before either.
+     *
+     * @return the checkpoint, or {@code null}
      */
     public Checkpoint checkpoint() {
         return checkpoint;

@@ -10,13 +10,20 @@ import java.util.concurrent.TimeUnit;
  * batch's first event. An interface so that tests drive time by hand instead of sleeping.
  */
 public interface BatchScheduler extends AutoCloseable {
-    /** Runs {@code task} once after the delay; the returned action cancels it (harmless once run). */
+    /**
+     * Runs {@code task} once after the delay.
+     *
+     * @param task what to run
+     * @param delayMillis the delay in milliseconds
+     * @return an action that cancels it (harmless once run)
+     */
     Runnable schedule(Runnable task, long delayMillis);
 
+    /** Stops the timer; tasks not yet run are dropped. */
     @Override
     void close();
 
-    /** A daemon thread of the JDK's scheduled executor; {@link #close} stops it. */
+    /** {@return a daemon thread of the JDK's scheduled executor; {@link #close} stops it} */
     static BatchScheduler daemon() {
         ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audit-batch-timer");

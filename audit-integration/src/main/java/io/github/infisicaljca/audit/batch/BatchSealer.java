@@ -63,6 +63,12 @@ public final class BatchSealer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a sealer.
+     *
+     * @param signer the key that signs each batch
+     * @return the builder
+     */
     public static Builder builder(BatchSigner signer) {
         return new Builder(signer);
     }
@@ -70,6 +76,7 @@ public final class BatchSealer implements AutoCloseable {
     /**
      * Adds an event (its seal fields, if any, are dropped: the batch seal replaces them).
      *
+     * @param event the event
      * @return the sealed event, once its batch is signed; failed with {@link AuditCryptoException} if signing fails
      * @throws IllegalArgumentException when the event cannot be hashed or canonicalised (a required field missing,
      *         a field of the wrong type, an integer beyond 2^53); nothing is added then
@@ -87,6 +94,7 @@ public final class BatchSealer implements AutoCloseable {
      * pool), so that one producer uses every core: the way to feed a file through the sealer.
      * All or nothing: if one event cannot be hashed, none is added.
      *
+     * @param events the events, in log order
      * @return each event's future, in the list's order
      * @throws IllegalArgumentException as {@link #add}, for the first bad event found
      */
@@ -132,7 +140,11 @@ public final class BatchSealer implements AutoCloseable {
         }
     }
 
-    /** Seals the open batch now, if it holds any event, and (pipelined) waits until every batch is signed. */
+    /**
+     * Seals the open batch now, if it holds any event, and (pipelined) waits until every batch is signed.
+     *
+     * @throws AuditCryptoException when a batch could not be signed
+     */
     public void flush() throws AuditCryptoException {
         CompletableFuture<Void> signed;
         synchronized (this) {
@@ -172,7 +184,7 @@ public final class BatchSealer implements AutoCloseable {
         }
     }
 
-    /** The last signed batch's checkpoint: where the log now ends; {@code null} before the first batch. */
+    /** {@return the last signed batch's checkpoint: where the log now ends; {@code null} before the first batch} */
     public Checkpoint checkpoint() {
         return checkpoint;
     }
@@ -276,31 +288,56 @@ public final class BatchSealer implements AutoCloseable {
             this.signer = Objects.requireNonNull(signer, "signer");
         }
 
-        /** Events per batch, at least 1 (default 1,000). */
+        /**
+         * Events per batch, at least 1 (default 1,000).
+         *
+         * @param n the most events in one batch
+         * @return this builder
+         */
         public Builder maxEvents(int n) {
             this.maxEvents = n;
             return this;
         }
 
-        /** How long a batch stays open after its first event; none by default (only size and flush close it). */
+        /**
+         * How long a batch stays open after its first event; none by default (only size and flush close it).
+         *
+         * @param d the longest time a batch waits for more events
+         * @return this builder
+         */
         public Builder maxDelay(Duration d) {
             this.maxDelay = d;
             return this;
         }
 
-        /** The timer for {@link #maxDelay}; default a daemon thread the sealer owns. */
+        /**
+         * The timer for {@link #maxDelay}; default a daemon thread the sealer owns.
+         *
+         * @param s the scheduler that closes batches on time
+         * @return this builder
+         */
         public Builder scheduler(BatchScheduler s) {
             this.scheduler = s;
             return this;
         }
 
-        /** Continues the chain after this checkpoint (the next batch is its seq + 1, its prev its root). */
+        /**
+         * Continues the chain after this checkpoint (the next batch is its seq + 1, its prev its root).
+         *
+         * @param c where the log ends so far
+         * @return this builder
+         */
         public Builder resumeFrom(Checkpoint c) {
             this.resume = c;
             return this;
         }
 
-        /** Receives every sealed event, in input order, in the thread that sealed its batch. */
+        /**
+         * Receives every sealed event, in input order, in the thread that sealed its batch.
+         *
+         * @param s the consumer, for example a line writer
+         * @return this builder
+         */
         public Builder sink(Consumer<AuditEvent> s) {
             this.sink = s;
             return this;
@@ -311,12 +348,21 @@ public final class BatchSealer implements AutoCloseable {
          * signature overlaps hashing. The sink then runs on that thread (still in order). A failed
          * signature stops the sealer (later batches already chain to it); resume from
          * {@link #checkpoint()}. Default off: a failure fails only its batch.
+         *
+         * @param on whether to sign in the background
+         * @return this builder
          */
         public Builder pipelined(boolean on) {
             this.pipelined = on;
             return this;
         }
 
+        /**
+         * Checks the limits and starts the sealer.
+         *
+         * @return the sealer; close it to seal the last batch
+         * @throws IllegalArgumentException when a limit is out of range
+         */
         public BatchSealer build() {
             if (maxEvents < 1) {
                 throw new IllegalArgumentException("maxEvents must be at least 1, not " + maxEvents);

@@ -43,6 +43,19 @@ public final class BatchStatement {
         }
     }
 
+    /**
+     * A statement, checked.
+     *
+     * @param root the batch's Merkle root (32 bytes)
+     * @param size the events in the batch, at least 1
+     * @param prev the previous batch's root (32 zero bytes for the first batch)
+     * @param count the events in the log up to and including this batch
+     * @param seq the batch's number in the chain, from 0
+     * @param keyId the signing key's name in seals
+     * @param algorithm the signature algorithm
+     * @return the statement
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public static BatchStatement of(byte[] root, long size, byte[] prev, long count, long seq, String keyId,
             String algorithm) {
         return new BatchStatement(root, size, prev, count, seq, keyId, algorithm);
@@ -76,35 +89,43 @@ public final class BatchStatement {
         return o;
     }
 
-    /** The signed text: RFC 8785 canonical JSON of the eight fields. */
+    /** {@return the signed text: RFC 8785 canonical JSON of the eight fields} */
+    /** {@return the statement's canonical (RFC 8785) JSON: the text the batch signature covers} */
     public String canonical() {
         return Jcs.canonicalize(write(JsonNodeFactory.instance.objectNode()));
     }
 
+    /** {@return the batch's Merkle root (a copy)} */
     public byte[] root() {
         return root.clone();
     }
 
+    /** {@return the events in the batch} */
     public long size() {
         return size;
     }
 
+    /** {@return the previous batch's root (a copy); 32 zero bytes for the first batch} */
     public byte[] prev() {
         return prev.clone();
     }
 
+    /** {@return the events in the log up to and including this batch} */
     public long count() {
         return count;
     }
 
+    /** {@return the batch's number in the chain, from 0} */
     public long seq() {
         return seq;
     }
 
+    /** {@return the signing key's name in seals} */
     public String keyId() {
         return keyId;
     }
 
+    /** {@return the signature algorithm} */
     public String algorithm() {
         return algorithm;
     }

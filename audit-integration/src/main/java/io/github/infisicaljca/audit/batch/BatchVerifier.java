@@ -30,18 +30,31 @@ public final class BatchVerifier {
         this.smartLogs = smartLogs;
     }
 
+    /** {@return a builder: add the batch keys, and a smart-logs verifier for unbatched lines} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** One sealed event, alone: empty when it verifies; else the finding (line 1). */
+    /**
+     * One sealed event, alone: its leaf, proof, root and the batch signature.
+     *
+     * @param event the event with its batch seal
+     * @return empty when it verifies; else the finding (line 1)
+     * @throws AuditCryptoException only when a KMS needed to verify is unavailable
+     */
     public Optional<Finding> verifyEvent(AuditEvent event) throws AuditCryptoException {
         List<Finding> out = new ArrayList<>();
         check(event, 1, out, new SignatureCache());
         return out.stream().findFirst();
     }
 
-    /** A checkpoint's own signature: empty when it verifies. */
+    /**
+     * A checkpoint's own signature.
+     *
+     * @param c the checkpoint
+     * @return empty when it verifies; else the finding
+     * @throws AuditCryptoException only when a KMS needed to verify is unavailable
+     */
     public Optional<Finding> verifyCheckpoint(Checkpoint c) throws AuditCryptoException {
         return Optional.ofNullable(signatureProblem(c.statement(), Batches.bytes(c.signature(), "signature",
                 "checkpoint"), 0, "the checkpoint's", new SignatureCache()));
@@ -50,7 +63,9 @@ public final class BatchVerifier {
     /**
      * A log, line by line (blank lines are skipped); with a checkpoint, the log must end exactly at it.
      *
+     * @param lines the log's lines
      * @param checkpoint where the log must end, or {@code null}
+     * @return every finding, with the counts
      * @throws AuditCryptoException only when a KMS needed to verify is unavailable
      */
     public Report verifyLines(Iterable<String> lines, Checkpoint checkpoint) throws AuditCryptoException {
@@ -63,7 +78,9 @@ public final class BatchVerifier {
      * its seal, proof, root and signature), not as a whole log whose other events are missing. Only
      * the stream's end tells which it is, so it is read once either way.
      *
+     * @param lines the log's lines, or the one event's
      * @param checkpoint where the log must end, or {@code null}
+     * @return every finding, with the counts
      * @throws AuditCryptoException only when a KMS needed to verify is unavailable
      */
     public Report verifyLogOrEvent(Iterable<String> lines, Checkpoint checkpoint) throws AuditCryptoException {
@@ -242,6 +259,7 @@ public final class BatchVerifier {
         return "BatchVerifier{keys=" + keys.values() + ", smartLogs=" + (smartLogs != null) + "}";
     }
 
+    /** The keys and verifiers a {@link BatchVerifier} uses. */
     public static final class Builder {
         private final Map<String, BatchSigner> keys = new HashMap<>();
         private AuditCrypto smartLogs;
@@ -249,7 +267,12 @@ public final class BatchVerifier {
         private Builder() {
         }
 
-        /** A key that seals may name (by its key id and algorithm). */
+        /**
+         * A key that seals may name (by its key id and algorithm).
+         *
+         * @param key a key batch signatures are checked with
+         * @return this builder
+         */
         public Builder key(BatchSigner key) {
             keys.put(key.keyId() + "\n" + key.algorithm(), key);
             return this;
@@ -258,13 +281,21 @@ public final class BatchVerifier {
         /**
          * Verifies lines without a batch seal as smart-logs events. With it, the verifier may hold no
          * batch key: every batch-sealed line is then {@link Problem#UNKNOWN_KEY}.
+         *
+         * @param crypto the smart-logs verifier
+         * @return this builder
          */
         public Builder smartLogs(AuditCrypto crypto) {
             this.smartLogs = crypto;
             return this;
         }
 
-        /** @throws IllegalArgumentException with neither a batch key nor a smart-logs verifier (it could verify nothing) */
+        /**
+         * Checks that the verifier can verify something.
+         *
+         * @return the verifier
+         * @throws IllegalArgumentException with neither a batch key nor a smart-logs verifier (it could verify nothing)
+         */
         public BatchVerifier build() {
             if (keys.isEmpty() && smartLogs == null) {
                 throw new IllegalArgumentException("a batch verifier needs at least one batch key, or a smart-logs "

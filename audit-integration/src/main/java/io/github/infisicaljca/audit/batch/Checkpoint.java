@@ -26,11 +26,24 @@ public final class Checkpoint {
         Batches.bytes(signature, "signature", "checkpoint");
     }
 
+    /**
+     * A checkpoint of a signed batch.
+     *
+     * @param statement the batch's statement
+     * @param signature its signature, standard base64
+     * @return the checkpoint
+     */
     public static Checkpoint of(BatchStatement statement, String signature) {
         return new Checkpoint(statement, signature);
     }
 
-    /** Reads a checkpoint's JSON, strictly (as seals are read). */
+    /**
+     * Reads a checkpoint's JSON, strictly (as seals are read).
+     *
+     * @param json the JSON text
+     * @return the checkpoint
+     * @throws IllegalArgumentException when it is not a valid checkpoint
+     */
     public static Checkpoint parse(String json) {
         JsonNode o;
         try {
@@ -44,11 +57,23 @@ public final class Checkpoint {
         return new Checkpoint(BatchStatement.read(o, "checkpoint"), Batches.text(o, "signature", "checkpoint"));
     }
 
+    /**
+     * Reads a checkpoint file, as {@link #write} wrote it.
+     *
+     * @param file the file
+     * @return the checkpoint
+     * @throws IOException when the file cannot be read
+     */
     public static Checkpoint read(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8));
     }
 
-    /** Writes the checkpoint (one line of canonical JSON) through a temporary file, so a crash leaves the old one. */
+    /**
+     * Writes the checkpoint (one line of canonical JSON) through a temporary file, so a crash leaves the old one.
+     *
+     * @param file the file
+     * @throws IOException when it cannot be written
+     */
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, toJson() + "\n", StandardCharsets.UTF_8);
@@ -56,17 +81,19 @@ public final class Checkpoint {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** {"v":1,"root","size","prev","count","seq","keyId","algorithm","signature"} in canonical (JCS) form. */
+    /** {@return {@code {"v":1,"root","size","prev","count","seq","keyId","algorithm","signature"}} in canonical (JCS) form} */
     public String toJson() {
         ObjectNode o = statement.write(JsonNodeFactory.instance.objectNode());
         o.put("signature", signature);
         return Jcs.canonicalize(o);
     }
 
+    /** {@return the statement of the last batch} */
     public BatchStatement statement() {
         return statement;
     }
 
+    /** {@return the statement's signature, standard base64} */
     public String signature() {
         return signature;
     }

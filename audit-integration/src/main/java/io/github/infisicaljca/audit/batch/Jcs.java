@@ -24,14 +24,24 @@ public final class Jcs {
     private Jcs() {
     }
 
-    /** The canonical form as text. */
+    /**
+     * RFC 8785 canonical JSON.
+     *
+     * @param node the JSON value
+     * @return the canonical form as text
+     */
     public static String canonicalize(JsonNode node) {
         StringBuilder out = new StringBuilder(256);
         write(node, out);
         return out.toString();
     }
 
-    /** The canonical form as UTF-8 (strings carry no lone surrogates: JSON.stringify escaped them). */
+    /**
+     * RFC 8785 canonical JSON, encoded.
+     *
+     * @param node the JSON value
+     * @return the canonical form as UTF-8 (strings carry no lone surrogates: JSON.stringify escaped them)
+     */
     public static byte[] canonicalBytes(JsonNode node) {
         return canonicalize(node).getBytes(StandardCharsets.UTF_8);
     }
@@ -105,6 +115,10 @@ public final class Jcs {
      * decimal that reads back as {@code d}, the closest to it when several are as short.
      * Java 17's {@code Double.toString} is not always the shortest (JDK-4511638), so the digits
      * are found here.
+     *
+     * @param d the number
+     * @return its shortest form
+     * @throws IllegalArgumentException for NaN and the infinities
      */
     public static String number(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {

@@ -13,6 +13,7 @@ import java.util.List;
  * batch cost no hashing.
  */
 public final class MerkleTree {
+    /** Bytes of every node hash (SHA-256). */
     public static final int HASH_LENGTH = 32;
     private final List<byte[][]> levels; // levels.get(0) = leaf hashes; last level = the root alone
 
@@ -20,7 +21,12 @@ public final class MerkleTree {
         this.levels = levels;
     }
 
-    /** The tree over these leaf hashes (as {@link #leafHash} makes them), at least one. */
+    /**
+     * Builds the tree.
+     *
+     * @param leafHashes the leaf hashes (as {@link #leafHash} makes them), at least one
+     * @return the tree over them
+     */
     public static MerkleTree of(List<byte[]> leafHashes) {
         if (leafHashes.isEmpty()) {
             throw new IllegalArgumentException("a Merkle tree needs at least one leaf (a batch is never empty)");
@@ -48,15 +54,22 @@ public final class MerkleTree {
         return new MerkleTree(levels);
     }
 
+    /** {@return the number of leaves} */
     public int size() {
         return levels.get(0).length;
     }
 
+    /** {@return the Merkle Tree Hash of all leaves} */
     public byte[] root() {
         return levels.get(levels.size() - 1)[0].clone();
     }
 
-    /** The audit path of leaf {@code index}, from the leaf's sibling up to the root's child (RFC 9162 order). */
+    /**
+     * The inclusion proof of one leaf.
+     *
+     * @param index the leaf, from 0
+     * @return its audit path, from the leaf's sibling up to the root's child (RFC 9162 order)
+     */
     public List<byte[]> proof(int index) {
         List<byte[]> path = new ArrayList<>();
         proofSteps(index, (level, position) -> path.add(levels.get(level)[position].clone()));
@@ -99,7 +112,12 @@ public final class MerkleTree {
     /** A digest per thread: looking one up costs more than hashing a few hundred bytes with it. */
     private static final ThreadLocal<MessageDigest> LEAF_DIGEST = ThreadLocal.withInitial(MerkleTree::sha256);
 
-    /** SHA-256(0x00 || leaf). Thread-safe. */
+    /**
+     * SHA-256(0x00 || leaf). Thread-safe.
+     *
+     * @param leaf the leaf's bytes
+     * @return its leaf hash
+     */
     public static byte[] leafHash(byte[] leaf) {
         MessageDigest md = LEAF_DIGEST.get();
         md.update((byte) 0);
@@ -109,6 +127,13 @@ public final class MerkleTree {
     /**
      * RFC 9162 §2.1.3.2: whether {@code proof} shows leaf {@code index} of a tree of {@code size}
      * with that leaf hash to have {@code root}.
+     *
+     * @param leafHash the leaf's hash
+     * @param index the leaf's position, from 0
+     * @param size the number of leaves
+     * @param proof the audit path
+     * @param root the expected root
+     * @return whether the proof holds
      */
     public static boolean verifyInclusion(byte[] leafHash, long index, long size, List<byte[]> proof, byte[] root) {
         if (index < 0 || index >= size || leafHash.length != HASH_LENGTH || root.length != HASH_LENGTH) {

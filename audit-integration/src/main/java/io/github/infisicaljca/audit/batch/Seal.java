@@ -69,21 +69,24 @@ public final class Seal {
         return o;
     }
 
+    /** {@return the event's position in its batch, from 0} */
     public long index() {
         return index;
     }
 
+    /** {@return the event's inclusion proof (copies), from its sibling up} */
     public List<byte[]> proof() {
         List<byte[]> out = new ArrayList<>();
         proof.forEach(p -> out.add(p.clone()));
         return out;
     }
 
+    /** {@return the statement of the event's batch} */
     public BatchStatement statement() {
         return statement;
     }
 
-    /** The signature, standard base64 with padding. */
+    /** {@return the signature, standard base64 with padding} */
     public String signature() {
         return signature;
     }

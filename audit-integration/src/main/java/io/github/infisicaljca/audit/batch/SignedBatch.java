@@ -44,26 +44,32 @@ public final class SignedBatch {
         }
     }
 
+    /** {@return what the signature covers} */
     public BatchStatement statement() {
         return statement;
     }
 
-    /** The signature over {@link BatchStatement#canonical()}, standard base64 with padding. */
+    /** {@return the signature over {@link BatchStatement#canonical()}, standard base64 with padding} */
     public String signature() {
         return signature;
     }
 
-    /** The number of events in the batch. */
+    /** {@return the number of events in the batch} */
     public int size() {
         return tree.size();
     }
 
-    /** The checkpoint at this batch: the chain ends here if no batch follows. */
+    /** {@return the checkpoint at this batch: the chain ends here if no batch follows} */
     public Checkpoint checkpoint() {
         return Checkpoint.of(statement, signature);
     }
 
-    /** The seal of the event at {@code index} (0-based, in the batch's order). */
+    /**
+     * The seal of one event.
+     *
+     * @param index the event's position, 0-based, in the batch's order
+     * @return its seal
+     */
     public Seal seal(int index) {
         return Seal.of(index, tree.proof(index), statement, signature);
     }
@@ -71,6 +77,9 @@ public final class SignedBatch {
     /**
      * The seal object of the event at {@code index} as compact JSON text, field for field what
      * {@link BatchSealer} writes.
+     *
+     * @param index the event's position, 0-based
+     * @return the seal's JSON
      */
     public String sealJson(int index) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
@@ -85,6 +94,10 @@ public final class SignedBatch {
     /**
      * Writes {@link #sealJson} as UTF-8 without building a JSON tree or a String: the shared
      * fields and every tree node's base64 are encoded once per batch, not once per event.
+     *
+     * @param index the event's position, 0-based
+     * @param out where to write
+     * @throws IOException when {@code out} fails
      */
     public void writeSealJson(int index, OutputStream out) throws IOException {
         if (index < 0 || index >= tree.size()) {

@@ -24,7 +24,7 @@ public final class AuditConfigException extends IllegalArgumentException {
         this(List.of(problem));
     }
 
-    /** Each problem on its own, in the order found. */
+    /** {@return each problem on its own, in the order found} */
     public List<String> problems() {
         return problems;
     }

@@ -48,17 +48,29 @@ import java.util.Objects;
  * made up per start.
  */
 public final class AuditConfigFactory {
+    /** Variable: The Infisical server's base URL. */
     public static final String INFISICAL_URL = "INFISICAL_URL";
+    /** Variable: A ready access token. */
     public static final String INFISICAL_ACCESS_TOKEN = "INFISICAL_ACCESS_TOKEN";
+    /** Variable: A ready access token, read when {@value #INFISICAL_ACCESS_TOKEN} is unset. */
     public static final String INFISICAL_TOKEN = "INFISICAL_TOKEN";
+    /** Variable: The Universal Auth machine identity's client id. */
     public static final String INFISICAL_UNIVERSAL_AUTH_CLIENT_ID = "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID";
+    /** Variable: The Universal Auth machine identity's client secret. */
     public static final String INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET = "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET";
+    /** Variable: The Infisical project of the keys. */
     public static final String INFISICAL_PROJECT_ID = "INFISICAL_PROJECT_ID";
+    /** Variable: The KMS key that signs events (a UUID). */
     public static final String KMS_SIGNING_KEY_ID = "KMS_SIGNING_KEY_ID";
+    /** Variable: The KMS key that encrypts event payloads (a UUID). */
     public static final String KMS_ENCRYPTION_KEY_ID = "KMS_ENCRYPTION_KEY_ID";
+    /** Variable: Infisical's signing algorithm for {@value #KMS_SIGNING_KEY_ID}. */
     public static final String KMS_SIGNING_ALGORITHM = "KMS_SIGNING_ALGORITHM";
+    /** Variable: The HMAC-SHA256 secret of the fallback signer. */
     public static final String AUDIT_CRYPTO_SECRET = "AUDIT_CRYPTO_SECRET";
+    /** Variable: A {@link io.github.infisicaljca.audit.FallbackPolicy} name, overriding the environment's policy. */
     public static final String AUDIT_FALLBACK_POLICY = "AUDIT_FALLBACK_POLICY";
+    /** Variable: {@code true} or {@code false}, overriding the environment's encryption default. */
     public static final String AUDIT_LOG_ENCRYPTION = "AUDIT_LOG_ENCRYPTION";
 
     /** The fixed secret of the {@code test} environment: public, deterministic, refused in staging and production. */
@@ -74,12 +86,19 @@ public final class AuditConfigFactory {
     private AuditConfigFactory() {
     }
 
-    /** {@code ~/.infisical-jca}: where development keeps its secret file unless told otherwise. */
+    /** {@return {@code ~/.infisical-jca}: where development keeps its secret file unless told otherwise} */
     public static Path defaultDevSecretDirectory() {
         return Path.of(System.getProperty("user.home"), ".infisical-jca");
     }
 
-    /** {@link #create(String, Map, Path)} with the {@link #defaultDevSecretDirectory()}. */
+    /**
+     * {@link #create(String, Map, Path)} with the {@link #defaultDevSecretDirectory()}.
+     *
+     * @param environmentName the environment, for example {@code production}
+     * @param env the variables to read
+     * @return the configuration
+     * @throws AuditConfigException listing every problem
+     */
     public static SecurityConfig create(String environmentName, Map<String, String> env) {
         return create(environmentName, env, defaultDevSecretDirectory());
     }
@@ -89,8 +108,11 @@ public final class AuditConfigFactory {
      * {@code staging}/{@code stage}, {@code production}/{@code prod}, {@code test}) from the
      * given variables; only {@code env} is read, never the real environment.
      *
+     * @param environmentName the environment, for example {@code production}
+     * @param env the variables to read
      * @param devSecretDirectory where development keeps (and, once, creates) its secret file;
      *        staging and production only read it, to refuse a reused development secret
+     * @return the configuration
      * @throws AuditConfigException listing every problem
      */
     public static SecurityConfig create(String environmentName, Map<String, String> env, Path devSecretDirectory) {

@@ -26,7 +26,7 @@ public enum AuditEnvironment {
         this.aliases = List.of(aliases);
     }
 
-    /** The canonical lower-case name: {@code development}, {@code staging}, {@code production}, {@code test}. */
+    /** {@return the canonical lower-case name: {@code development}, {@code staging}, {@code production}, {@code test}} */
     public String configName() {
         return configName;
     }
@@ -36,6 +36,8 @@ public enum AuditEnvironment {
      * {@code development}/{@code dev}, {@code staging}/{@code stage},
      * {@code production}/{@code prod}, {@code test}.
      *
+     * @param name the environment's name or alias, any case
+     * @return the environment
      * @throws AuditConfigException for anything else (null included), naming the accepted values
      */
     public static AuditEnvironment parse(String name) {

@@ -14,7 +14,11 @@ public final class HmacSecretRules {
     }
 
     /**
+     * Checks a candidate HMAC secret: not empty, not a placeholder, not one character repeated,
+     * long enough.
+     *
      * @param variable  the name to put in the message
+     * @param value     the candidate secret; never quoted in the answer
      * @param minLength the fewest characters accepted
      * @return why {@code value} cannot be the secret; empty when it can
      */

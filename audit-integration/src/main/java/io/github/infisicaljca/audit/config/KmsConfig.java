@@ -52,6 +52,21 @@ public record KmsConfig(boolean enabled, String url, Secret accessToken, String 
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    /**
+     * Fills in the default algorithm and request timeout and checks the settings.
+     *
+     * @param enabled         whether events are signed by the KMS at all
+     * @param url             the Infisical server's base URL; may be {@code null} when disabled
+     * @param accessToken     a ready access token, or {@code null}
+     * @param clientId        Universal Auth client id, or {@code null}; given together with clientSecret
+     * @param clientSecret    Universal Auth client secret, or {@code null}
+     * @param projectId       the Infisical project, or {@code null}
+     * @param signingKeyId    the sign-verify key's id (UUID); may be {@code null} when disabled
+     * @param encryptionKeyId the encrypt-decrypt key's id (UUID) for event encryption, or {@code null}
+     * @param signingAlgorithm an Infisical signing algorithm name, see {@link #SIGNING_ALGORITHMS}
+     * @param requestTimeout  bound on one whole KMS operation
+     * @throws AuditConfigException when they are inconsistent
+     */
     public KmsConfig {
         signingAlgorithm = signingAlgorithm == null ? DEFAULT_SIGNING_ALGORITHM : signingAlgorithm;
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
@@ -85,12 +100,12 @@ public record KmsConfig(boolean enabled, String url, Secret accessToken, String 
         }
     }
 
-    /** No KMS: events are signed with the local HMAC (when the policy allows). */
+    /** {@return no KMS: events are signed with the local HMAC (when the policy allows)} */
     public static KmsConfig disabled() {
         return new KmsConfig(false, null, null, null, null, null, null, null, null, null);
     }
 
-    /** Whether the client credentials (which renew) are used rather than the access token. */
+    /** {@return whether the client credentials (which renew) are used rather than the access token} */
     public boolean usesUniversalAuth() {
         return clientId != null;
     }
@@ -104,6 +119,7 @@ public record KmsConfig(boolean enabled, String url, Secret accessToken, String 
      * @throws AuditConfigException when the KMS is disabled, or the provider refuses a value
      *         (for example {@code http://} to a non-loopback host); its problems name the
      *         environment variable and never contain a secret
+     * @return the provider configuration
      */
     public InfisicalConfig toProviderConfig() {
         if (!enabled) {
@@ -129,7 +145,7 @@ public record KmsConfig(boolean enabled, String url, Secret accessToken, String 
         }
     }
 
-    /** Every setting in a fixed order, secrets as {@value Secret#MASK}, URL credentials masked. */
+    /** {@return every setting in a fixed order, secrets as {@value Secret#MASK}, URL credentials masked} */
     public Map<String, String> sanitized() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("enabled", Boolean.toString(enabled));

@@ -42,6 +42,21 @@ public record SecurityConfig(AuditEnvironment environment, boolean enableIntegri
     /** The shortest HMAC secret production accepts, in characters. */
     public static final int MIN_PRODUCTION_SECRET_LENGTH = 32;
 
+    /**
+     * Fills in the default hash algorithm and checks the settings.
+     *
+     * @param environment                 the deployment environment
+     * @param enableIntegrityVerification whether stored events are checked against their hash
+     * @param enableLogEncryption         whether events are encrypted with the KMS encryption key
+     * @param hashAlgorithm               always {@value #HASH_ALGORITHM}
+     * @param fallbackPolicy              when the local HMAC may sign instead of the KMS
+     * @param hmacSecret                  the HMAC-SHA256 key (UTF-8 bytes of the value); signs under
+     *                                    the fallback and verifies HMAC-signed events; {@code null}
+     *                                    only with {@link FallbackPolicy#KMS_ONLY} outside staging
+     *                                    and production
+     * @param kms                         the KMS settings ({@link KmsConfig#disabled()} for none)
+     * @throws AuditConfigException when they are inconsistent
+     */
     public SecurityConfig {
         hashAlgorithm = hashAlgorithm == null ? HASH_ALGORITHM : hashAlgorithm;
         List<String> problems = new ArrayList<>();
@@ -92,6 +107,8 @@ public record SecurityConfig(AuditEnvironment environment, boolean enableIntegri
      * access token, client secret) as {@value Secret#MASK}, credentials and query of the URL
      * masked ({@code https://***MASKED***@host/...}), absent values as {@code <unset>}. What
      * {@code doctor} prints.
+     *
+     * @return the settings by name, in a fixed order
      */
     public Map<String, String> sanitized() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -40,12 +40,23 @@ public final class JsonLinesSealer {
         this.threads = b.threads;
     }
 
-    /** Each event signed alone by {@code crypto}, byte for byte the smart-logs seal. */
+    /**
+     * Each event signed alone by {@code crypto}, byte for byte the smart-logs seal.
+     *
+     * @param crypto the smart-logs seal
+     * @return a builder of such a sealer
+     */
     public static Builder smartLogs(AuditCrypto crypto) {
         return new Builder(Objects.requireNonNull(crypto, "crypto"), null, 0);
     }
 
-    /** One signature by {@code signer} per {@code eventsPerBatch} events (the last batch may hold fewer). */
+    /**
+     * One signature by {@code signer} per {@code eventsPerBatch} events (the last batch may hold fewer).
+     *
+     * @param signer the key that signs each batch
+     * @param eventsPerBatch events per batch, at least 1
+     * @return a builder of such a sealer
+     */
     public static Builder batches(BatchSigner signer, int eventsPerBatch) {
         return new Builder(null, Objects.requireNonNull(signer, "signer"), eventsPerBatch);
     }
@@ -65,6 +76,9 @@ public final class JsonLinesSealer {
      * Reads every line of {@code in}, writes the sealed events to {@code out} (UTF-8, one per
      * line, {@code \n}), flushed but not closed.
      *
+     * @param in the input lines
+     * @param out where the sealed events go
+     * @return what was sealed
      * @throws SealStoppedException at the first event that cannot be sealed or signed, or when
      *         reading {@code in} fails (the lines before are sealed either way)
      * @throws IOException          when writing to {@code out} fails
@@ -106,18 +120,34 @@ public final class JsonLinesSealer {
             this.eventsPerBatch = eventsPerBatch;
         }
 
-        /** Batch format: continues the chain that ends at {@code checkpoint} (same key). */
+        /**
+         * Batch format: continues the chain that ends at {@code checkpoint} (same key).
+         *
+         * @param checkpoint where the log ends so far
+         * @return this builder
+         */
         public Builder resumeFrom(Checkpoint checkpoint) {
             this.resume = Objects.requireNonNull(checkpoint, "checkpoint");
             return this;
         }
 
-        /** Threads that parse and hash (default: the available processors). */
+        /**
+         * Threads that parse and hash (default: the available processors).
+         *
+         * @param n the number of threads, 1 to 256
+         * @return this builder
+         */
         public Builder threads(int n) {
             this.threads = n;
             return this;
         }
 
+        /**
+         * Checks the options.
+         *
+         * @return the sealer
+         * @throws IllegalArgumentException when a value is out of range
+         */
         public JsonLinesSealer build() {
             if (threads < 1 || threads > 256) {
                 throw new IllegalArgumentException("threads must be from 1 to 256, not " + threads);

@@ -20,8 +20,11 @@ public final class SealStoppedException extends Exception {
         INPUT_FAILED
     }
 
+    /** Why the seal stopped. */
     private final Reason reason;
+    /** The input line, 1-based. */
     private final long line;
+    /** Events written before it stopped. */
     private final long written;
     private final transient Checkpoint checkpoint;
 
@@ -34,21 +37,22 @@ public final class SealStoppedException extends Exception {
         this.checkpoint = checkpoint;
     }
 
+    /** {@return why the seal stopped} */
     public Reason reason() {
         return reason;
     }
 
-    /** The input line (1-based, blank lines counted) whose event, or whose batch, could not be sealed. */
+    /** {@return the input line (1-based, blank lines counted) whose event, or whose batch, could not be sealed} */
     public long line() {
         return line;
     }
 
-    /** The events written before the seal stopped. */
+    /** {@return the events written before the seal stopped} */
     public long written() {
         return written;
     }
 
-    /** Batch format: where the written chain ends ({@code null} if no batch was signed); else {@code null}. */
+    /** {@return in the batch format, where the written chain ends ({@code null} if no batch was signed); else {@code null}} */
     public Checkpoint checkpoint() {
         return checkpoint;
     }
