@@ -13,8 +13,8 @@ import java.util.List;
  * bytes as written by {@link CanonicalWriter}, about three times as fast as encoding that string.
  */
 public final class EventHasher {
-    /** The hashed fields, already in sorted order. */
-    static final List<String> FIELDS = List.of("action", "organizationId", "outcomeDescription", "principalId",
+    /** The fields the hash reads, in the sorted order it writes them. */
+    public static final List<String> FIELDS = List.of("action", "organizationId", "outcomeDescription", "principalId",
             "status", "targetResourceId", "targetResourceType", "timestamp");
     static final List<String> REQUIRED = List.of("timestamp", "action", "status");
     /** The hash algorithm, written in seals as {@code hashAlgorithm}. */

@@ -12,6 +12,9 @@ import java.util.Objects;
  * signature leaves no hole. Not thread-safe: one owner signs the batches in order.
  */
 public final class BatchChain {
+    /** The fields a leaf leaves out and a batch seal replaces: the smart-logs seal and a batch seal. */
+    public static final List<String> SEAL_FIELDS = Batches.SEAL_FIELDS;
+
     private final BatchSigner signer;
     private BatchStatement last;
     private Checkpoint checkpoint;

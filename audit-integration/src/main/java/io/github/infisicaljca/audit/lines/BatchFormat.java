@@ -25,8 +25,7 @@ import java.util.concurrent.Executors;
  */
 final class BatchFormat implements LineFormat {
     /** The fields a batch seal drops before it seals: the smart-logs seal and an older batch seal. */
-    static final Set<String> SEAL_FIELDS = Set.of(AuditEvent.HASH, AuditEvent.HASH_ALGORITHM, AuditEvent.SIGNATURE,
-            AuditEvent.ALGORITHM, "seal");
+    static final Set<String> SEAL_FIELDS = Set.copyOf(BatchChain.SEAL_FIELDS);
     private static final byte[] CLOSE = "}\n".getBytes(StandardCharsets.US_ASCII);
     /** Remote signatures at a time: each one is a KMS round trip that would otherwise wait for the one before. */
     static final int MAX_SIGNATURES_IN_FLIGHT = 4;

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * One streaming pass over an event's JSON text that finds what sealing needs, without the
@@ -31,9 +33,8 @@ final class EventScan {
      */
     private static final JsonFactory JSON = JsonFactory.builder().build();
     /** The fields the smart-logs hash reads, each with its place in {@link #hashed}'s array. */
-    private static final Map<String, Integer> HASHED = Map.of("action", 0, "organizationId", 1,
-            "outcomeDescription", 2, "principalId", 3, "status", 4, "targetResourceId", 5, "targetResourceType", 6,
-            "timestamp", 7);
+    private static final Map<String, Integer> HASHED = IntStream.range(0, EventHasher.FIELDS.size()).boxed()
+            .collect(Collectors.toUnmodifiableMap(EventHasher.FIELDS::get, i -> i));
 
     /** The hashed fields as found (strings; absent and JSON null alike null), as the smart-logs hasher reads them. */
     final EventHasher.Fields hashed;
