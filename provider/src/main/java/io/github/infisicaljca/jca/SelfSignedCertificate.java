@@ -1,5 +1,6 @@
 package io.github.infisicaljca.jca;
 
+import io.github.infisicaljca.der.Der;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
