@@ -127,6 +127,21 @@ class CsrCommandTest {
     }
 
     @Test
+    void opensslRefusesTheRequestOnceOneSignatureBitFlips() throws Exception {
+        CliRun r = csr("--key", "signing-key", "--subject", DN, "--alg", "RSASSA_PSS_SHA_256");
+        assertEquals(0, r.exit(), r::toString);
+        String body = r.out().replaceAll("-----[A-Z ]+-----|\\s", "");
+        byte[] der = Base64.getDecoder().decode(body);
+        der[der.length - 1] ^= 1; // the last byte of the signature BIT STRING
+        Path file = Files.writeString(dir.resolve("tampered.pem"), "-----BEGIN CERTIFICATE REQUEST-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END CERTIFICATE REQUEST-----\n");
+        Exec verify = Exec.of(List.of(openssl().toString(), "req", "-verify", "-noout", "-in", file.toString()));
+        // OpenSSL 3.0 exits 0 even then: the verdict is the text, which is why opensslVerifies reads it too.
+        assertTrue(verify.output().contains("verify failure"), verify.output());
+        assertFalse(verify.output().contains("verify OK"), verify.output());
+    }
+
+    @Test
     void subjectAltNamesAreRepeatableAndCommaSeparated() throws Exception {
         CliRun r = csr("--key", "ec-signing-key", "--subject", DN, "--san", "DNS:build.example.com,IP:10.0.0.1",
                 "--san", "IP:2001:db8::1", "--san=email:ops@example.com", "--san", "URI:https://build.example.com/");

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.InfisicalPrivateKey;
 import io.github.infisicaljca.InfisicalProvider;
+import io.github.infisicaljca.InfisicalPublicKey;
 import io.github.infisicaljca.emulator.KmsEmulator;
+import io.github.infisicaljca.kms.KmsKey;
 import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.security.InvalidKeyException;
 import java.security.KeyStore;
@@ -194,6 +196,44 @@ class CertificationRequestTest {
         assertTrue(e.getMessage().contains("empty name"), e.getMessage());
         assertThrows(NullPointerException.class, () -> CertificationRequest.builder().subjectAltNames(
                 java.util.Arrays.asList(SubjectAltName.dns("a.example"), null)));
+    }
+
+    @Test
+    void aKeyThatOnlyLooksLikeAHandleIsRefused() {
+        InfisicalPrivateKey impostor = new InfisicalPrivateKey() {
+            @Override
+            public InfisicalPublicKey publicKey() {
+                return rsa.publicKey();
+            }
+
+            @Override
+            public String keyId() {
+                return rsa.keyId();
+            }
+
+            @Override
+            public KmsKey metadata() {
+                return rsa.metadata();
+            }
+
+            @Override
+            public String getAlgorithm() {
+                return "RSA";
+            }
+
+            @Override
+            public String getFormat() {
+                return null;
+            }
+
+            @Override
+            public byte[] getEncoded() {
+                return null;
+            }
+        };
+        InvalidKeyException e = assertThrows(InvalidKeyException.class,
+                () -> build(impostor, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256));
+        assertTrue(e.getMessage().contains("Infisical private-key handle"), e.getMessage());
     }
 
     @Test
