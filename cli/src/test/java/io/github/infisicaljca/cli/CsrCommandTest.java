@@ -226,6 +226,21 @@ class CsrCommandTest {
         }
     }
 
+    @Test
+    void anUnreachableKmsExits1AndWritesNoFile() throws Exception {
+        Map<String, String> gone;
+        try (KmsEmulator stopped = KmsEmulator.builder().start()) {
+            gone = KeyCommandsTest.env(stopped, true);
+        }
+        Path out = dir.resolve("req.pem");
+        CliRun r = CliRun.run(gone, "", "csr", "--key", "signing-key", "--subject", DN, "--out", out.toString());
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().startsWith("infisical-jca: "), r::toString);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "a failure writes no file");
+        }
+    }
+
     /** Splits {@code a, 'b,c', d} at the commas outside quotes. */
     private static List<String> rejoin(String args) {
         List<String> out = new ArrayList<>();
