@@ -211,6 +211,7 @@ class CsrCommandTest {
         "2 | --alg 'SHA256withRSA' is not an Infisical signing algorithm | --key, signing-key, --subject, CN=a, --alg, SHA256withRSA",
         "2 | it cannot sign a certification request                   | --key, encryption-key, --subject, CN=a",
         "2 | --key is required                                        | --subject, CN=a",
+        "2 | option --subject is given twice                          | --key, signing-key, --subject, CN=a, --subject, CN=b",
         "1 | no key 'no-such-key'                                     | --key, no-such-key, --subject, CN=a",
     })
     void errorsExitWithAMessageAndWriteNoFile(int exit, String message, String args) throws Exception {
