@@ -3,11 +3,13 @@
  * KMS keys.
  *
  * <p>Exported: {@code io.github.infisicaljca} (the provider, its configuration and the key
- * handle interfaces) and {@code io.github.infisicaljca.kms} (the KMS client and the types the
+ * handle interfaces), {@code io.github.infisicaljca.kms} (the KMS client and the types the
  * API hands out or takes: {@code KmsClient}, {@code KmsKey}, {@code KeyUsage},
- * {@code SigningAlgorithm}, {@code KmsException}). The engines and key handle implementations
- * in {@code io.github.infisicaljca.jca} stay internal: the provider's services build them
- * directly, with no reflection, so the JCA needs no access to that package.
+ * {@code SigningAlgorithm}, {@code KmsException}) and {@code io.github.infisicaljca.pki}
+ * (PKCS#10 certification requests signed in the KMS). The engines and key handle
+ * implementations in {@code io.github.infisicaljca.jca} and the DER writer in
+ * {@code io.github.infisicaljca.der} stay internal: the provider's services build the engines
+ * directly, with no reflection, so the JCA needs no access to those packages.
  *
  * <p>Jackson is used through its tree model only ({@code JsonNode}), never to bind this
  * module's classes, so nothing is opened to it, and no Jackson type is part of the API, so it
@@ -20,6 +22,7 @@ module io.github.infisicaljca {
 
     exports io.github.infisicaljca;
     exports io.github.infisicaljca.kms;
+    exports io.github.infisicaljca.pki;
 
     provides java.security.Provider with io.github.infisicaljca.InfisicalProvider;
 }

@@ -1,8 +1,12 @@
 package consumer;
 
 import io.github.infisicaljca.InfisicalKey;
+import io.github.infisicaljca.InfisicalPrivateKey;
 import io.github.infisicaljca.InfisicalProvider;
 import io.github.infisicaljca.Version;
+import io.github.infisicaljca.kms.SigningAlgorithm;
+import io.github.infisicaljca.pki.CertificationRequest;
+import io.github.infisicaljca.pki.SubjectAltName;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyStore;
@@ -14,6 +18,7 @@ import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.ServiceLoader;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Signs and verifies through the Infisical provider, found once through ServiceLoader and once
@@ -93,6 +98,13 @@ public final class Main {
         System.out.println("addprovider verify " + jdkPss.getProvider().getName() + " " + pssValid + " infisical "
                 + handleValid);
         check(pssValid && handleValid, "the added provider's PSS signature did not verify");
+
+        // 3. The exported pki package: a PKCS#10 request signed in the KMS (verified inside build).
+        CertificationRequest csr = CertificationRequest.builder().subject(new X500Principal("CN=consumer.example"))
+                .addSubjectAltName(SubjectAltName.dns("consumer.example"))
+                .signatureAlgorithm(SigningAlgorithm.RSASSA_PSS_SHA_256).build((InfisicalPrivateKey) handle);
+        System.out.println("pki csr " + csr.signatureAlgorithm() + " " + csr.publicKey().equals(publicKey) + " "
+                + csr.pem().startsWith("-----BEGIN CERTIFICATE REQUEST-----\n"));
         System.out.println("done");
     }
 

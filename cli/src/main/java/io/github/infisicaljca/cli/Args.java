@@ -13,11 +13,11 @@ import java.util.Map;
  * allows, plus {@code -h}/{@code --help}. Anything else is a usage error.
  */
 final class Args {
-    private final Map<String, String> values;
+    private final Map<String, List<String>> values;
     private final boolean help;
     private final List<String> flags;
 
-    private Args(Map<String, String> values, boolean help, List<String> flags) {
+    private Args(Map<String, List<String>> values, boolean help, List<String> flags) {
         this.values = values;
         this.help = help;
         this.flags = flags;
@@ -36,7 +36,16 @@ final class Args {
      * no value and are either present or not.
      */
     static Args parse(List<String> args, List<String> allowed, List<String> allowedFlags) throws CliException {
-        Map<String, String> values = new LinkedHashMap<>();
+        return parse(args, allowed, allowedFlags, List.of());
+    }
+
+    /**
+     * As {@link #parse(List, List, List)}, plus {@code repeatable}: options (without dashes)
+     * that may be given more than once, read with {@link #list}.
+     */
+    static Args parse(List<String> args, List<String> allowed, List<String> allowedFlags, List<String> repeatable)
+            throws CliException {
+        Map<String, List<String>> values = new LinkedHashMap<>();
         List<String> flags = new ArrayList<>();
         boolean help = false;
         for (int i = 0; i < args.size(); i++) {
@@ -60,8 +69,9 @@ final class Args {
                 flags.add(name);
                 continue;
             }
-            if (!allowed.contains(name)) {
+            if (!allowed.contains(name) && !repeatable.contains(name)) {
                 List<String> all = new ArrayList<>(allowed);
+                all.addAll(repeatable);
                 all.addAll(allowedFlags);
                 throw CliException.usage("unknown option --" + name + (all.isEmpty() ? ""
                         : " (options: --" + String.join(", --", all) + ")"));
@@ -77,9 +87,11 @@ final class Args {
             if (value.isEmpty()) {
                 throw CliException.usage("option --" + name + " needs a non-empty value");
             }
-            if (values.put(name, value) != null) {
+            List<String> given = values.computeIfAbsent(name, n -> new ArrayList<>());
+            if (!given.isEmpty() && !repeatable.contains(name)) {
                 throw CliException.usage("option --" + name + " is given twice");
             }
+            given.add(value);
         }
         return new Args(values, help, List.copyOf(flags));
     }
@@ -98,12 +110,14 @@ final class Args {
         return flags.contains(name);
     }
 
+    /** The value of {@code --name} (the first, for a repeatable option); {@code null} when absent. */
     String get(String name) {
-        return values.get(name);
+        List<String> v = values.get(name);
+        return v == null ? null : v.get(0);
     }
 
     Path path(String name) throws CliException {
-        String v = values.get(name);
+        String v = get(name);
         if (v == null) {
             return null;
         }
@@ -114,16 +128,21 @@ final class Args {
         }
     }
 
-    /** A comma-separated list, entries trimmed, empty entries dropped; {@code null} when the option is absent. */
+    /**
+     * A comma-separated list (over every occurrence of a repeatable option), entries trimmed,
+     * empty entries dropped; {@code null} when the option is absent.
+     */
     List<String> list(String name) {
-        String v = values.get(name);
-        if (v == null) {
+        List<String> given = values.get(name);
+        if (given == null) {
             return null;
         }
         List<String> out = new ArrayList<>();
-        for (String s : v.split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.trim());
+        for (String v : given) {
+            for (String s : v.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim());
+                }
             }
         }
         return out;

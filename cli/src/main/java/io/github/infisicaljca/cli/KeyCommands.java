@@ -170,7 +170,7 @@ final class KeyCommands {
         }
     }
 
-    private static InfisicalPrivateKey signingKey(KeyAccess access, String nameOrId, String what)
+    static InfisicalPrivateKey signingKey(KeyAccess access, String nameOrId, String what)
             throws CliException {
         InfisicalKey key = access.key(nameOrId);
         if (!(key instanceof InfisicalPrivateKey)) {
@@ -185,7 +185,7 @@ final class KeyCommands {
     }
 
     /** {@code --alg}, else RSASSA_PKCS1_V1_5_SHA_256 (RSA) or ECDSA_SHA_256 (EC); checked against the key. */
-    private static SigningAlgorithm algorithm(String name, InfisicalPrivateKey key) throws CliException {
+    static SigningAlgorithm algorithm(String name, InfisicalPrivateKey key) throws CliException {
         boolean ec = key instanceof ECKey;
         if (name == null) {
             return ec ? SigningAlgorithm.ECDSA_SHA_256 : SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256;
@@ -199,7 +199,7 @@ final class KeyCommands {
         return alg;
     }
 
-    private static List<String> algorithms() {
+    static List<String> algorithms() {
         return Arrays.stream(SigningAlgorithm.values()).map(SigningAlgorithm::wireName).toList();
     }
 }

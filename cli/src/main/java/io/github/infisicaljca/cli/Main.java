@@ -29,6 +29,8 @@ public final class Main {
             new Command("keys", "list the project's keys: name, id, usage, algorithm"),
             new Command("sign --key K [--alg A] [--base64]", "sign stdin (or --in) to stdout (or --out)"),
             new Command("verify --key K --signature FILE [--alg A]", "verify a signature; exit 0 valid, 1 not"),
+            new Command("csr --key K --subject DN [--alg A] [--san S] [--out FILE]",
+                    "a PKCS#10 certification request signed in the KMS, PEM"),
             new Command("encrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE"),
             new Command("decrypt --key K", "stdin to stdout through INFISICAL-ENVELOPE"),
             new Command("bench [--quick] [--out FILE]", "run the benchmarks, write benchmarks/target/bench.json"),
@@ -107,6 +109,8 @@ public final class Main {
                 return KeyCommands.sign(Args.rest(args, 1), env, in, out);
             case "verify":
                 return KeyCommands.verify(Args.rest(args, 1), env, in, out, err);
+            case "csr":
+                return CsrCommand.run(Args.rest(args, 1), env, out);
             case "encrypt":
             case "decrypt":
                 return EnvelopeCommands.run(name, Args.rest(args, 1), env, in, out);

@@ -15,7 +15,7 @@ class MainTest {
             assertEquals(0, r.exit(), r::toString);
             assertEquals("", r.err());
             for (String c : new String[] {"demo", "dev-server [--port N]", "doctor", "keys", "sign --key K",
-                    "verify --key K --signature FILE", "encrypt --key K", "decrypt --key K", "bench [--quick]",
+                    "verify --key K --signature FILE", "csr --key K --subject DN", "encrypt --key K", "decrypt --key K", "bench [--quick]",
                     "audit seal", "audit verify"}) {
                 assertTrue(r.out().contains("  " + c), "help lacks " + c + ":\n" + r.out());
             }

@@ -32,7 +32,8 @@ class ReadmeCommandsTest {
     /** A key named in Java: {@code ks.getKey("name", ...)}, {@code getCertificate("name")}, {@code keyByName("name")}. */
     private static final Pattern JAVA_KEY = Pattern.compile("(?:getKey|getCertificate|keyByName)\\(\"([^\"]+)\"");
     private static final Map<String, KeyUsage> USAGE_OF_COMMAND = Map.of("sign", KeyUsage.SIGN_VERIFY,
-            "verify", KeyUsage.SIGN_VERIFY, "encrypt", KeyUsage.ENCRYPT_DECRYPT, "decrypt", KeyUsage.ENCRYPT_DECRYPT);
+            "verify", KeyUsage.SIGN_VERIFY, "csr", KeyUsage.SIGN_VERIFY, "encrypt", KeyUsage.ENCRYPT_DECRYPT,
+            "decrypt", KeyUsage.ENCRYPT_DECRYPT);
 
     /** A relative Markdown link: {@code [text](path)}, {@code [text](path#anchor)} or {@code [text](#anchor)}. */
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s#:]*)(?:#([^)\\s]*))?\\)");

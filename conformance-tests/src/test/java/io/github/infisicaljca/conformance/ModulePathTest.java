@@ -242,6 +242,7 @@ class ModulePathTest {
                 "serviceloader verify SunRsaSign true tampered false",
                 "addprovider sign Infisical 512",
                 "addprovider verify SunRsaSign true infisical true",
+                "pki csr RSASSA_PSS_SHA_256 true true",
                 "done");
         for (String line : expected) {
             assertTrue(lines.contains(line), () -> "missing \"" + line + "\" in:\n" + output);

@@ -1,5 +1,7 @@
 package io.github.infisicaljca.jca;
 
+import io.github.infisicaljca.der.Der;
+import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -116,26 +118,24 @@ public final class SelfSignedCertificate {
 
     private static byte[] algorithmIdentifier(String signatureAlgorithm, PublicKey key)
             throws NoSuchAlgorithmException, InvalidKeyException {
-        String oid;
-        boolean rsa;
+        SigningAlgorithm algorithm;
         switch (signatureAlgorithm) {
-            case "SHA256withRSA" -> { oid = "1.2.840.113549.1.1.11"; rsa = true; }
-            case "SHA384withRSA" -> { oid = "1.2.840.113549.1.1.12"; rsa = true; }
-            case "SHA512withRSA" -> { oid = "1.2.840.113549.1.1.13"; rsa = true; }
-            case "SHA256withECDSA" -> { oid = "1.2.840.10045.4.3.2"; rsa = false; }
-            case "SHA384withECDSA" -> { oid = "1.2.840.10045.4.3.3"; rsa = false; }
-            case "SHA512withECDSA" -> { oid = "1.2.840.10045.4.3.4"; rsa = false; }
+            case "SHA256withRSA" -> algorithm = SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256;
+            case "SHA384withRSA" -> algorithm = SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_384;
+            case "SHA512withRSA" -> algorithm = SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_512;
+            case "SHA256withECDSA" -> algorithm = SigningAlgorithm.ECDSA_SHA_256;
+            case "SHA384withECDSA" -> algorithm = SigningAlgorithm.ECDSA_SHA_384;
+            case "SHA512withECDSA" -> algorithm = SigningAlgorithm.ECDSA_SHA_512;
             default -> throw new NoSuchAlgorithmException("unsupported certificate signature algorithm '"
                     + signatureAlgorithm + "'");
         }
+        boolean rsa = SignatureScheme.isRsa(algorithm);
         boolean fits = rsa ? "RSA".equals(key.getAlgorithm()) : EC_KEY_NAMES.contains(key.getAlgorithm());
         if (!fits) {
             throw new InvalidKeyException(signatureAlgorithm + " needs " + (rsa ? "an RSA" : "an EC")
                     + " key, not " + key.getAlgorithm());
         }
-        // RFC 4055 2.1 wants a NULL parameter for the PKCS#1 algorithms; RFC 5758 3.2 wants
-        // ECDSA parameters absent. Verifiers differ in how forgiving they are about either.
-        return rsa ? Der.sequence(Der.oid(oid), Der.nul()) : Der.sequence(Der.oid(oid));
+        return AlgorithmIdentifiers.signature(algorithm);
     }
 
     /** A Name with one RDN holding the CN, used as both issuer and subject. */

@@ -49,6 +49,16 @@ enum SignatureScheme {
         return a.family() != SigningAlgorithm.Family.ECDSA;
     }
 
+    /** The standard-name scheme fixed to {@code a}, for example SHA256withRSA for RSASSA_PKCS1_V1_5_SHA_256. */
+    static SignatureScheme standard(SigningAlgorithm a) {
+        for (SignatureScheme s : values()) {
+            if (s.standardName && s.algorithm == a) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no standard signature name for " + a);
+    }
+
     /** The JDK name and parameters that verify the same signatures locally. */
     static String jdkName(SigningAlgorithm a) {
         if (a.family() == SigningAlgorithm.Family.RSA_PSS) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.infisicaljca.der.Der;
 import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

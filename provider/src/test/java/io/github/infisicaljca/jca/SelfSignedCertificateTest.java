@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.infisicaljca.der.Der;
 import io.github.infisicaljca.jca.SelfSignedCertificate.ContentSigner;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;

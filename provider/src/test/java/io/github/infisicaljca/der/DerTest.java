@@ -1,4 +1,4 @@
-package io.github.infisicaljca.jca;
+package io.github.infisicaljca.der;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

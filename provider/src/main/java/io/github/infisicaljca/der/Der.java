@@ -1,4 +1,4 @@
-package io.github.infisicaljca.jca;
+package io.github.infisicaljca.der;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -13,12 +13,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 
 /**
- * Just enough DER (X.690) to write an X.509 certificate, plus a reader for one element header.
- * Every method returns a complete encoding (tag, length, contents), so structures are built by
- * nesting calls. There is no public API for this in the JDK, and the provider may not depend on
- * anything but the JDK and Jackson at run time.
+ * Just enough DER (X.690) to write an X.509 certificate and a PKCS#10 certification request,
+ * plus a reader for one element header. Every method returns a complete encoding (tag, length,
+ * contents), so structures are built by nesting calls. There is no public API for this in the
+ * JDK, and the provider may not depend on anything but the JDK and Jackson at run time. Public
+ * only so that the provider's packages share it: the package is not exported.
  */
-final class Der {
+public final class Der {
     private static final BigInteger ARC_BASE = BigInteger.valueOf(128);
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("uuMMddHHmmss'Z'");
     private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter.ofPattern("uuuuMMddHHmmss'Z'");
@@ -26,36 +27,36 @@ final class Der {
     private Der() {
     }
 
-    static byte[] sequence(byte[]... elements) {
+    public static byte[] sequence(byte[]... elements) {
         return tlv(0x30, concat(elements));
     }
 
     /** A SET OF: DER (X.690 11.6) wants the encodings in ascending order, so they are sorted. */
-    static byte[] setOf(byte[]... elements) {
+    public static byte[] setOf(byte[]... elements) {
         byte[][] sorted = elements.clone();
         Arrays.sort(sorted, Der::compareZeroPadded);
         return tlv(0x31, concat(sorted));
     }
 
-    static byte[] integer(long value) {
+    public static byte[] integer(long value) {
         return integer(BigInteger.valueOf(value));
     }
 
-    static byte[] integer(BigInteger value) {
+    public static byte[] integer(BigInteger value) {
         // toByteArray() is already the minimal two's complement form DER asks for.
         return tlv(0x02, value.toByteArray());
     }
 
-    static byte[] bool(boolean value) {
+    public static byte[] bool(boolean value) {
         return new byte[] {0x01, 0x01, (byte) (value ? 0xFF : 0x00)};
     }
 
-    static byte[] nul() {
+    public static byte[] nul() {
         return new byte[] {0x05, 0x00};
     }
 
     /** An OBJECT IDENTIFIER from its dotted form, for example {@code 2.5.4.3}. */
-    static byte[] oid(String dotted) {
+    public static byte[] oid(String dotted) {
         String[] parts = dotted.split("\\.", -1);
         if (parts.length < 2) {
             throw new IllegalArgumentException("an OID needs at least two arcs: '" + dotted + "'");
@@ -80,7 +81,7 @@ final class Der {
         return tlv(0x06, out.toByteArray());
     }
 
-    static byte[] bitString(byte[] bits) {
+    public static byte[] bitString(byte[] bits) {
         return bitString(bits, 0);
     }
 
@@ -88,7 +89,7 @@ final class Der {
      * A BIT STRING whose last {@code unusedBits} bits are padding. Named bit lists (keyUsage)
      * need this: DER drops trailing zero bits, and the padding bits must themselves be zero.
      */
-    static byte[] bitString(byte[] bits, int unusedBits) {
+    public static byte[] bitString(byte[] bits, int unusedBits) {
         if (unusedBits < 0 || unusedBits > 7 || (bits.length == 0 && unusedBits != 0)) {
             throw new IllegalArgumentException("bad unused bit count " + unusedBits + " for " + bits.length + " bytes");
         }
@@ -101,11 +102,11 @@ final class Der {
         return tlv(0x03, contents);
     }
 
-    static byte[] octetString(byte[] bytes) {
+    public static byte[] octetString(byte[] bytes) {
         return tlv(0x04, bytes);
     }
 
-    static byte[] utf8String(String text) {
+    public static byte[] utf8String(String text) {
         try {
             // A strict encoder: getBytes() would quietly turn a lone surrogate into '?'.
             ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(text));
@@ -121,7 +122,7 @@ final class Der {
      * A certificate validity time as RFC 5280 4.1.2.5 wants it: UTCTime for 1950 to 2049,
      * GeneralizedTime otherwise, always in UTC with whole seconds.
      */
-    static byte[] time(Instant instant) {
+    public static byte[] time(Instant instant) {
         if (instant.getNano() != 0) {
             throw new IllegalArgumentException("certificate times have whole seconds only: " + instant);
         }
@@ -136,14 +137,14 @@ final class Der {
     }
 
     /** A context-specific constructed EXPLICIT tag, such as the certificate's [0] version and [3] extensions. */
-    static byte[] explicit(int tagNumber, byte[] inner) {
+    public static byte[] explicit(int tagNumber, byte[] inner) {
         if (tagNumber < 0 || tagNumber > 30) {
             throw new IllegalArgumentException("tag number " + tagNumber + " needs the multi-byte form");
         }
         return tlv(0xA0 | tagNumber, inner);
     }
 
-    static byte[] tlv(int tag, byte[] contents) {
+    public static byte[] tlv(int tag, byte[] contents) {
         byte[] length = length(contents.length);
         byte[] out = new byte[1 + length.length + contents.length];
         out[0] = (byte) tag;
@@ -169,7 +170,7 @@ final class Der {
         return out;
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);
@@ -181,12 +182,12 @@ final class Der {
      * One element's header in {@code der} at {@code offset}: where its contents start and how
      * long they are. Only single-byte tags and definite lengths, which is all DER allows here.
      */
-    record Element(int tag, int start, int length) {
-        int end() {
+    public record Element(int tag, int start, int length) {
+        public int end() {
             return start + length;
         }
 
-        static Element read(byte[] der, int offset) {
+        public static Element read(byte[] der, int offset) {
             if (offset < 0 || offset + 2 > der.length) {
                 throw new IllegalArgumentException("DER truncated at offset " + offset);
             }
