@@ -27,8 +27,13 @@ import org.junit.jupiter.api.Test;
  * must find its keys. Also: every relative link of those files reaches a file (and heading).
  */
 class ReadmeCommandsTest {
+    /** A shell word: quoted strings (spaces and all) and plain characters up to a redirection, pipe or comment. */
+    private static final String WORD = "(?:\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s`|<>#)\"'])+";
     /** {@code ./infisical-jca} and its words, up to a redirection, a pipe, a comment or the end of a code span. */
-    private static final Pattern COMMAND = Pattern.compile("\\./infisical-jca((?:[ \\t]+[^\\s`|<>#)]+)*)");
+    private static final Pattern COMMAND = Pattern.compile("\\./infisical-jca((?:[ \\t]+" + WORD + ")*)");
+    private static final Pattern WORDS = Pattern.compile(WORD);
+    /** A shell line continuation: the next line belongs to the same command. */
+    private static final Pattern CONTINUATION = Pattern.compile("\\\\\\n[ \\t]*");
     /** A key named in Java: {@code ks.getKey("name", ...)}, {@code getCertificate("name")}, {@code keyByName("name")}. */
     private static final Pattern JAVA_KEY = Pattern.compile("(?:getKey|getCertificate|keyByName)\\(\"([^\"]+)\"");
     private static final Map<String, KeyUsage> USAGE_OF_COMMAND = Map.of("sign", KeyUsage.SIGN_VERIFY,
@@ -65,10 +70,13 @@ class ReadmeCommandsTest {
 
     private static List<List<String>> commandsOf(String text) {
         List<List<String>> found = new ArrayList<>();
-        Matcher m = COMMAND.matcher(text);
+        Matcher m = COMMAND.matcher(joinContinuations(text));
         while (m.find()) {
-            List<String> words = Arrays.stream(m.group(1).trim().split("[ \\t]+")).filter(w -> !w.isEmpty())
-                    .map(ReadmeCommandsTest::unquote).toList();
+            List<String> words = new ArrayList<>();
+            Matcher w = WORDS.matcher(m.group(1));
+            while (w.find()) {
+                words.add(unquote(w.group()));
+            }
             if (!words.isEmpty()) {
                 found.add(words);
             }
@@ -142,7 +150,8 @@ class ReadmeCommandsTest {
     /** The alias of each signing {@code jarsigner} line in the README's shell blocks: the word after the jar. */
     private static List<String> jarsignerAliases() {
         List<String> aliases = new ArrayList<>();
-        for (String line : readme.lines().map(String::strip).filter(l -> l.startsWith("jarsigner ")).toList()) {
+        for (String line : joinContinuations(readme).lines().map(String::strip).filter(l -> l.startsWith("jarsigner "))
+                .toList()) {
             String[] words = line.replaceAll("#.*", "").trim().split("\\s+");
             if (!Arrays.asList(words).contains("-verify")) {
                 aliases.add(words[words.length - 1]);
@@ -153,8 +162,13 @@ class ReadmeCommandsTest {
     }
 
     private static String unquote(String word) {
-        return word.length() >= 2 && word.startsWith("\"") && word.endsWith("\"") ? word.substring(1, word.length() - 1)
-                : word;
+        boolean quoted = word.length() >= 2 && (word.startsWith("\"") && word.endsWith("\"")
+                || word.startsWith("'") && word.endsWith("'"));
+        return quoted ? word.substring(1, word.length() - 1) : word;
+    }
+
+    private static String joinContinuations(String text) {
+        return CONTINUATION.matcher(text).replaceAll(" ");
     }
 
     @Test
