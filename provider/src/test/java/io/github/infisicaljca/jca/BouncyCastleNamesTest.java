@@ -8,6 +8,8 @@ import io.github.infisicaljca.InfisicalPrivateKey;
 import io.github.infisicaljca.InfisicalProvider;
 import io.github.infisicaljca.emulator.KmsEmulator;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.Signature;
 import org.junit.jupiter.api.AfterAll;
@@ -26,12 +28,16 @@ class BouncyCastleNamesTest {
     private static EmulatorFixture f;
     private static InfisicalProvider provider;
     private static InfisicalPrivateKey rsa;
+    private static KeyPair ordinary;
 
     @BeforeAll
     static void start() throws Exception {
         f = new EmulatorFixture();
         provider = f.provider();
         rsa = EmulatorFixture.privateKey(f.keyStore(provider), KmsEmulator.SIGNING_KEY);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        ordinary = g.generateKeyPair();
     }
 
     @AfterAll
@@ -59,5 +65,14 @@ class BouncyCastleNamesTest {
                 "RSASSA_PSS_SHA_" + hash.substring(4))));
         jdk.update(MSG);
         assertTrue(jdk.verify(sig), bcName + " makes " + service + " signatures");
+
+        // Like every name the provider registers, an ordinary key goes to the JDK's engine.
+        Signature plain = Signature.getInstance(bcName, provider);
+        plain.initSign(ordinary.getPrivate());
+        plain.update(MSG);
+        byte[] plainSig = plain.sign();
+        jdk.initVerify(ordinary.getPublic());
+        jdk.update(MSG);
+        assertTrue(jdk.verify(plainSig), bcName + " with an ordinary key");
     }
 }
