@@ -22,7 +22,6 @@ import java.security.cert.CertStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXParameters;
-import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -53,7 +52,6 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -110,13 +108,13 @@ class BcPkixDropInTest {
     }
 
     /**
-     * PKCS#1 and ECDSA: {@code setProvider("Infisical")}, as with any HSM provider. PSS cannot go
-     * that way: for non-default PSS parameters (every Infisical hash) BC 1.82 also asks the
-     * provider it was given for a {@code MessageDigest}, which Infisical does not register. So
-     * for PSS the provider is registered in {@link Security} and BC is not told which to use:
-     * the name {@code SHA256WITHRSAANDMGF1} only Infisical knows, the digest and the
-     * {@code PSS} AlgorithmParameters come from the JDK. The ContentSigner is initialised in
-     * {@code build}, so the registration is needed for that call only.
+     * PKCS#1 and ECDSA: {@code setProvider(provider)}, as with any HSM provider. PSS cannot go
+     * that way: to check the PSS parameters BC 1.82 asks the provider it was given for a
+     * {@code MessageDigest}, which Infisical does not register. So for PSS the provider is
+     * registered in {@link Security} and BC is not told which to use: the name
+     * {@code SHA256WITHRSAANDMGF1} only Infisical knows (BC itself is not registered here), the
+     * digest and the {@code PSS} AlgorithmParameters come from the JDK. The ContentSigner is
+     * initialised in {@code build}, so the registration is needed for that call only.
      */
     private static ContentSigner signer(String bcName, DropInKeys.Key key) throws Exception {
         if (!bcName.endsWith("ANDMGF1")) {
