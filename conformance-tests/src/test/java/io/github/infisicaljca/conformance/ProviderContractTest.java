@@ -78,7 +78,7 @@ class ProviderContractTest {
         for (String h : List.of("256", "384", "512")) {
             sig.put("SHA" + h + "withRSA", List.of("RSASSA_PKCS1_V1_5_SHA_" + h));
             sig.put("SHA" + h + "withECDSA", List.of("ECDSA_SHA_" + h));
-            sig.put("SHA" + h + "withRSA/PSS", List.of("RSASSA_PSS_SHA_" + h));
+            sig.put("SHA" + h + "withRSA/PSS", List.of("RSASSA_PSS_SHA_" + h, "SHA" + h + "WITHRSAANDMGF1"));
         }
         sig.put("RSASSA-PSS", List.of());
         Map<String, Map<String, List<String>>> t = new TreeMap<>();

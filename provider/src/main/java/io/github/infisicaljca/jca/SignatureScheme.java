@@ -40,9 +40,19 @@ enum SignatureScheme {
         this.standardName = standardName;
     }
 
-    /** Each Infisical algorithm string is an alias of the standard name that means it. */
+    /**
+     * Each Infisical algorithm string is an alias of the standard name that means it. The PSS
+     * names also answer to BouncyCastle's {@code SHA256WITHRSAANDMGF1} style, the name BC's
+     * {@code JcaContentSignerBuilder} asks the provider for (see docs/drop-in.md).
+     */
     List<String> aliases() {
-        return standardName && algorithm != null ? List.of(algorithm.wireName()) : List.of();
+        if (!standardName || algorithm == null) {
+            return List.of();
+        }
+        if (algorithm.family() == SigningAlgorithm.Family.RSA_PSS) {
+            return List.of(algorithm.wireName(), jcaName.replace("withRSA/PSS", "WITHRSAANDMGF1"));
+        }
+        return List.of(algorithm.wireName());
     }
 
     static boolean isRsa(SigningAlgorithm a) {

@@ -96,6 +96,7 @@ class SignatureTest {
             c.add(new Case(pkcs1.wireName(), pkcs1, rsa, null));
             c.add(new Case("SHA" + bits + "withRSA/PSS", pss, rsa, null));
             c.add(new Case(pss.wireName(), pss, rsa, null));
+            c.add(new Case("SHA" + bits + "WITHRSAANDMGF1", pss, rsa, null)); // BouncyCastle's name
             c.add(new Case("RSASSA-PSS", pss, rsa, pssSpec(pss)));
         }
         for (String ec : List.of(KmsEmulator.EC_SIGNING_KEY, "p384", "p521")) {
