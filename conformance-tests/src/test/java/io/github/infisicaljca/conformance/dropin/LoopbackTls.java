@@ -12,6 +12,8 @@ import java.security.AlgorithmParameters;
 import java.security.CryptoPrimitive;
 import java.security.Key;
 import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -51,33 +53,46 @@ final class LoopbackTls {
      * schemes), and the server always requires a client certificate.
      */
     static Result handshake(SSLContext server, SSLContext client, Consumer<SSLParameters> params) throws Exception {
+        return connections(server, client, params, 1).get(0);
+    }
+
+    /**
+     * {@code n} connections one after the other to one listener, with the same two contexts:
+     * the client may resume the first connection's session in the next ones.
+     */
+    static List<Result> connections(SSLContext server, SSLContext client, Consumer<SSLParameters> params, int n)
+            throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1,
+        try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, n,
                 InetAddress.getLoopbackAddress())) {
             listener.setSoTimeout(TIMEOUT_MS);
             SSLParameters sp = listener.getSSLParameters();
             params.accept(sp);
             sp.setNeedClientAuth(true);
             listener.setSSLParameters(sp);
-            Future<View> serverSide = pool.submit(() -> {
-                try (SSLSocket s = (SSLSocket) listener.accept()) {
+            List<Result> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Future<View> serverSide = pool.submit(() -> {
+                    try (SSLSocket s = (SSLSocket) listener.accept()) {
+                        s.setSoTimeout(TIMEOUT_MS);
+                        s.startHandshake();
+                        String got = exchange(s, "pong from server");
+                        return View.of(s.getSession(), got);
+                    }
+                });
+                View clientView;
+                try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket()) {
+                    s.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), TIMEOUT_MS);
                     s.setSoTimeout(TIMEOUT_MS);
+                    SSLParameters cp = s.getSSLParameters();
+                    params.accept(cp);
+                    s.setSSLParameters(cp);
                     s.startHandshake();
-                    String got = exchange(s, "pong from server");
-                    return View.of(s.getSession(), got);
+                    clientView = View.of(s.getSession(), exchange(s, "ping from client"));
                 }
-            });
-            View clientView;
-            try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket()) {
-                s.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), TIMEOUT_MS);
-                s.setSoTimeout(TIMEOUT_MS);
-                SSLParameters cp = s.getSSLParameters();
-                params.accept(cp);
-                s.setSSLParameters(cp);
-                s.startHandshake();
-                clientView = View.of(s.getSession(), exchange(s, "ping from client"));
+                results.add(new Result(clientView, serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS)));
             }
-            return new Result(clientView, serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            return results;
         } finally {
             pool.shutdownNow();
         }

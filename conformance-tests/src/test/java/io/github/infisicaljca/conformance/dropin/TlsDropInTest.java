@@ -48,6 +48,10 @@ class TlsDropInTest {
     }
 
     private static final List<Case> CASES = cases();
+    /** Session resumption: the same contexts connect three times, only the first handshake signs. */
+    private static final List<Case> RESUMED = List.of(
+            new Case("TLSv1.3", "rsa", "rsa_pss_rsae_sha256", "RSASSA_PSS_SHA_256", "PKIX"),
+            new Case("TLSv1.2", "p256", "ecdsa_secp256r1_sha256", "ECDSA_SHA_256", "PKIX"));
 
     private static KmsEmulator kms;
     private static InfisicalProvider provider;
@@ -114,15 +118,23 @@ class TlsDropInTest {
 
     @TestFactory
     Stream<DynamicTest> handshakes() {
-        Stream<DynamicTest> each = CASES.stream().map(c -> DynamicTest.dynamicTest(c.label(), () -> counted(c)));
-        return Stream.concat(each, Stream.of(DynamicTest.dynamicTest("summary", TlsDropInTest::summary)));
+        Stream<DynamicTest> each = CASES.stream().map(c -> DynamicTest.dynamicTest(c.label(), () -> counted(
+                () -> handshake(c))));
+        Stream<DynamicTest> resumed = RESUMED.stream().map(c -> DynamicTest.dynamicTest(c.protocol()
+                + " resumed twice: one KMS signature per side in all", () -> counted(() -> resumption(c))));
+        return Stream.of(each, resumed, Stream.of(DynamicTest.dynamicTest("summary", TlsDropInTest::summary)))
+                .flatMap(t -> t);
     }
 
-    private static void counted(Case c) throws Exception {
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    private static void counted(Check check) throws Exception {
         synchronized (TlsDropInTest.class) {
             run++;
         }
-        handshake(c);
+        check.run();
         synchronized (TlsDropInTest.class) {
             passed++;
         }
@@ -133,11 +145,23 @@ class TlsDropInTest {
         System.out.println();
         System.out.println(line);
         System.out.flush();
-        assertEquals(CASES.size(), run, line);
+        assertEquals(CASES.size() + RESUMED.size(), run, line);
         assertEquals(run, passed, line);
     }
 
     private static void handshake(Case c) throws Exception {
+        connect(c, 1);
+    }
+
+    /**
+     * Connects {@code n} times with the same contexts; the first connection is a full
+     * handshake, the next ones may resume its session, so the KMS signs once per side in all.
+     */
+    private static void resumption(Case c) throws Exception {
+        connect(c, 3);
+    }
+
+    private static void connect(Case c, int n) throws Exception {
         String serverName = "tls-server-" + c.kind();
         String clientName = "tls-client-" + c.kind();
         X509Certificate serverCert = (X509Certificate) keyStore.getCertificate(serverName);
@@ -151,25 +175,30 @@ class TlsDropInTest {
         int serverSigns = signs(serverName).size();
         int clientSigns = signs(clientName).size();
 
-        LoopbackTls.Result r = LoopbackTls.handshake(server, client, p -> {
+        List<LoopbackTls.Result> results = LoopbackTls.connections(server, client, p -> {
             p.setProtocols(new String[] {c.protocol()});
             p.setCipherSuites(new String[] {suite(c)});
             LoopbackTls.restrictSchemes(p, c.scheme());
-        });
+        }, n);
 
-        for (LoopbackTls.View v : List.of(r.client(), r.server())) {
-            assertEquals(c.protocol(), v.protocol(), "negotiated protocol");
-            assertEquals(suite(c), v.cipherSuite(), "negotiated suite");
+        assertEquals(n, results.size());
+        for (LoopbackTls.Result r : results) {
+            for (LoopbackTls.View v : List.of(r.client(), r.server())) {
+                assertEquals(c.protocol(), v.protocol(), "negotiated protocol");
+                assertEquals(suite(c), v.cipherSuite(), "negotiated suite");
+            }
+            assertEquals("pong from server", r.client().received());
+            assertEquals("ping from client", r.server().received());
+            // A resumed session keeps the peers' certificates of the handshake it resumes.
+            assertEquals(serverCert, r.client().peer()[0], "the client saw the server's KMS key certificate");
+            assertEquals(clientCert, r.server().peer()[0], "the server saw the client's KMS key certificate");
+            assertEquals(serverCert, r.server().local()[0]);
+            assertEquals(clientCert, r.client().local()[0]);
         }
-        assertEquals("pong from server", r.client().received());
-        assertEquals("ping from client", r.server().received());
-        assertEquals(serverCert, r.client().peer()[0], "the client saw the server's KMS key certificate");
-        assertEquals(clientCert, r.server().peer()[0], "the server saw the client's KMS key certificate");
-        assertEquals(serverCert, r.server().local()[0]);
-        assertEquals(clientCert, r.client().local()[0]);
         assertHandle(serverKeys, serverName);
         assertHandle(clientKeys, clientName);
-        // Independent of JSSE: the emulator signed once per side, with the scheme's algorithm.
+        // Independent of JSSE: the emulator signed once per side, with the scheme's algorithm,
+        // however many connections resumed that first handshake.
         assertOneRemoteSign(serverName, serverSigns, c.kmsAlgorithm());
         assertOneRemoteSign(clientName, clientSigns, c.kmsAlgorithm());
     }
