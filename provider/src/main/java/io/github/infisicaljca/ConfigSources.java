@@ -21,6 +21,8 @@ import java.util.Properties;
 final class ConfigSources {
     /** The namespace of our settings: a name in it that names no setting is a mistake. */
     static final String PREFIX = "infisical.";
+    /** {@code infisical.certificateChain.<alias>}: one setting per KeyStore alias, so a family of names. */
+    static final String CHAIN_PREFIX = "infisical.certificateChain.";
 
     private final Map<String, String> explicit;
     private final Map<String, String> configured;
@@ -52,6 +54,29 @@ final class ConfigSources {
     }
 
     /**
+     * The {@code infisical.certificateChain.<alias>} values by alias, each from the first layer
+     * that has it (explicit, configure input, system properties; there is no variable for them).
+     */
+    Map<String, String> certificateChains() {
+        Map<String, String> chains = new java.util.TreeMap<>();
+        List<Map<String, String>> layers = new ArrayList<>(List.of(explicit, configured));
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String key : systemProperties.stringPropertyNames()) {
+            properties.put(key, systemProperties.getProperty(key));
+        }
+        layers.add(properties);
+        for (Map<String, String> layer : layers) {
+            for (Map.Entry<String, String> e : layer.entrySet()) {
+                String value = firstNonBlank(e.getValue());
+                if (e.getKey().startsWith(CHAIN_PREFIX) && value != null) {
+                    chains.putIfAbsent(e.getKey().substring(CHAIN_PREFIX.length()), value);
+                }
+            }
+        }
+        return chains;
+    }
+
+    /**
      * Names that name no setting: typos, mostly. Every key of the two layers that belong to us
      * alone, and the {@code infisical.*} system properties (a {@code -D} typo would otherwise
      * silently leave its setting at the default). Environment variables are not judged: the
@@ -73,7 +98,8 @@ final class ConfigSources {
     }
 
     private static void add(List<UnknownKey> unknown, String key, String source) {
-        if (Setting.forProperty(key) == null && unknown.stream().noneMatch(u -> u.name().equals(key))) {
+        boolean chain = key.startsWith(CHAIN_PREFIX) && key.length() > CHAIN_PREFIX.length();
+        if (!chain && Setting.forProperty(key) == null && unknown.stream().noneMatch(u -> u.name().equals(key))) {
             unknown.add(new UnknownKey(key, source));
         }
     }

@@ -36,6 +36,8 @@ final class ConfigValidator {
     Path caCertPath;
     List<X509Certificate> caCertificates = List.of();
     boolean allowInsecureHttp;
+    /** Alias to its chain file and the chain, leaf first. */
+    java.util.Map<String, CertificateChainFile> certificateChains = java.util.Map.of();
 
     private ConfigValidator() {
     }
@@ -66,6 +68,7 @@ final class ConfigValidator {
         v.maxPayloadBytes = (int) v.integer(sources, Setting.MAX_PAYLOAD_BYTES, 64, 1 << 20);
         v.verify = v.verify(sources.value(Setting.VERIFY));
         v.caCertificates(sources.value(Setting.CA_CERT_PATH));
+        v.certificateChains(sources.certificateChains());
         if (!v.problems.isEmpty()) {
             throw new InfisicalConfigException(v.problems);
         }
@@ -118,6 +121,7 @@ final class ConfigValidator {
         for (Setting s : Setting.values()) {
             keys.add(s.property);
         }
+        keys.add(ConfigSources.CHAIN_PREFIX + "<alias>");
         return keys;
     }
 
@@ -253,30 +257,62 @@ final class ConfigValidator {
             return;
         }
         String where = Setting.CA_CERT_PATH.property + " '" + raw + "'";
+        caCertPath = path(raw, where);
+        List<X509Certificate> certs = caCertPath == null ? null : certificates(caCertPath, where);
+        if (certs != null) {
+            caCertificates = certs;
+        }
+    }
+
+    private void certificateChains(java.util.Map<String, String> raw) {
+        java.util.Map<String, CertificateChainFile> chains = new java.util.TreeMap<>();
+        raw.forEach((alias, file) -> {
+            String where = ConfigSources.CHAIN_PREFIX + alias + " '" + file + "'";
+            Path path = path(file, where);
+            List<X509Certificate> chain = path == null ? null : certificates(path, where);
+            if (chain == null) {
+                return;
+            }
+            String problem = CertificateChainFile.orderProblem(chain);
+            if (problem != null) {
+                problems.add(where + ": " + problem);
+                return;
+            }
+            chains.put(alias, new CertificateChainFile(alias, path, chain));
+        });
+        certificateChains = chains;
+    }
+
+    private Path path(String raw, String where) {
         try {
-            caCertPath = Path.of(raw);
+            return Path.of(raw);
         } catch (InvalidPathException e) {
             problems.add(where + " is not a valid path");
-            return;
+            return null;
         }
+    }
+
+    /** The PEM (or DER) certificates of a file, in file order; null after recording a problem. */
+    private List<X509Certificate> certificates(Path path, String where) {
         List<X509Certificate> certs = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(caCertPath)) {
+        try (InputStream in = Files.newInputStream(path)) {
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 certs.add((X509Certificate) c);
             }
         } catch (NoSuchFileException e) {
             problems.add(where + " does not exist");
-            return;
+            return null;
         } catch (IOException e) {
             problems.add(where + " cannot be read: " + e.getClass().getSimpleName());
-            return;
+            return null;
         } catch (CertificateException e) {
             problems.add(where + " is not a PEM bundle of X.509 certificates: " + e.getMessage());
-            return;
+            return null;
         }
         if (certs.isEmpty()) {
             problems.add(where + " holds no certificate");
+            return null;
         }
-        caCertificates = certs;
+        return certs;
     }
 }

@@ -45,6 +45,7 @@ public final class InfisicalConfig {
     private final Path caCertPath;
     private final List<X509Certificate> caCertificates;
     private final boolean allowInsecureHttp;
+    private final Map<String, CertificateChainFile> certificateChains;
 
     InfisicalConfig(ConfigValidator v) {
         this.url = v.url;
@@ -60,6 +61,7 @@ public final class InfisicalConfig {
         this.caCertPath = v.caCertPath;
         this.caCertificates = List.copyOf(v.caCertificates);
         this.allowInsecureHttp = v.allowInsecureHttp;
+        this.certificateChains = Map.copyOf(v.certificateChains);
     }
 
     /** {@return a builder that reads the real system properties and environment beneath explicit values} */
@@ -148,6 +150,16 @@ public final class InfisicalConfig {
     }
 
     /**
+     * The CA-issued chains of {@code infisical.certificateChain.<alias>}: the KeyStore returns
+     * them instead of the self-signed certificate.
+     *
+     * @return the chains by alias (a key name or id), sorted; empty when none is configured
+     */
+    public Map<String, CertificateChainFile> certificateChains() {
+        return new java.util.TreeMap<>(certificateChains);
+    }
+
+    /**
      * Every setting by property name with its effective value, secrets masked: what
      * {@code doctor} prints and {@link #toString()} shows.
      *
@@ -168,6 +180,7 @@ public final class InfisicalConfig {
         m.put(Setting.VERIFY.property, verify.name().toLowerCase(java.util.Locale.ROOT));
         m.put(Setting.CA_CERT_PATH.property, caCertPath == null ? "<unset>" : caCertPath.toString());
         m.put(Setting.ALLOW_INSECURE_HTTP.property, Boolean.toString(allowInsecureHttp));
+        certificateChains().forEach((alias, chain) -> m.put(ConfigSources.CHAIN_PREFIX + alias, chain.path().toString()));
         return m;
     }
 
@@ -307,6 +320,17 @@ public final class InfisicalConfig {
          */
         public Builder allowInsecureHttp(boolean allow) {
             return set(Setting.ALLOW_INSECURE_HTTP, Boolean.toString(allow));
+        }
+
+        /**
+         * A CA-issued certificate chain for a KeyStore alias ({@code infisical.certificateChain.<alias>}).
+         *
+         * @param alias the key name (or key id) the chain certifies
+         * @param pemChain the PEM file: the key's certificate first, then each issuer
+         * @return this builder
+         */
+        public Builder certificateChain(String alias, Path pemChain) {
+            return property(ConfigSources.CHAIN_PREFIX + Objects.requireNonNull(alias, "alias"), pemChain.toString());
         }
 
         /**

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.infisicaljca.InfisicalConfig;
+import io.github.infisicaljca.cli.JdkTools.ToolRun;
 import io.github.infisicaljca.emulator.KmsEmulator;
 import io.github.infisicaljca.kms.KmsClient;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * -providerArg infisical.properties}, against an in-process emulator on loopback.
  */
 class ToolsEndToEndTest {
-    private static final long TIMEOUT_SECONDS = 180;
     private static KmsEmulator kms;
     private static Path properties;
 
@@ -57,49 +55,20 @@ class ToolsEndToEndTest {
         kms.close();
     }
 
-    record ToolRun(int exit, String output) {
-    }
-
-    /** The tool from the JDK running the tests. */
-    private static String tool(String name) {
-        Path p = Path.of(System.getProperty("java.home"), "bin", name);
-        assertTrue(Files.isExecutable(p), p + " is not there: a JDK (not a JRE) must run the tests");
-        return p.toString();
-    }
-
-    /**
-     * The options that put the provider on a tool's class path: the tools run with a main module
-     * (java.base, jdk.jartool), so java.net.http (the provider's HTTP client) must be added.
-     */
     private static List<String> providerOptions() {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return List.of("-J-cp", "-J" + cp, "-J--add-modules", "-Jjava.net.http",
-                "-keystore", "NONE", "-storetype", "INFISICAL", "-addprovider", "Infisical",
-                "-providerArg", properties.toString(), "-storepass", "ignored");
+        List<String> options = new ArrayList<>(JdkTools.classPathOptions());
+        options.addAll(List.of("-keystore", "NONE", "-storetype", "INFISICAL", "-addprovider", "Infisical",
+                "-providerArg", properties.toString(), "-storepass", "ignored"));
+        return options;
     }
 
     private static ToolRun run(List<String> command) throws Exception {
-        Path log = Files.createTempFile(dir, "tool", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        p.getOutputStream().close(); // no prompts: a tool that asks for input fails instead
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            fail("timed out after " + TIMEOUT_SECONDS + " s: " + command + "\n" + Files.readString(log));
-        }
-        return new ToolRun(p.exitValue(), Files.readString(log));
-    }
-
-    private static List<String> cmd(String tool, List<String> head, List<String> tail) {
-        List<String> c = new ArrayList<>();
-        c.add(tool(tool));
-        c.addAll(head);
-        c.addAll(tail);
-        return c;
+        return JdkTools.run(dir, command);
     }
 
     @Test
     void keytoolListsTheProjectsKeys() throws Exception {
-        ToolRun r = run(cmd("keytool", List.of("-list"), providerOptions()));
+        ToolRun r = run(JdkTools.cmd("keytool", List.of("-list"), providerOptions()));
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("Keystore type: INFISICAL"), r.output());
         assertTrue(r.output().contains("Your keystore contains 4 entries"), r.output());
@@ -127,12 +96,12 @@ class ToolsEndToEndTest {
     private void signAndVerify(String key, String sigalg) throws Exception {
         Path jar = dir.resolve(key + ".jar");
         writeJar(jar, "hello from " + key);
-        ToolRun signed = run(cmd("jarsigner", providerOptions(), List.of("-sigalg", sigalg, jar.toString(), key)));
+        ToolRun signed = run(JdkTools.cmd("jarsigner", providerOptions(), List.of("-sigalg", sigalg, jar.toString(), key)));
         assertEquals(0, signed.exit(), signed.output());
         assertTrue(signed.output().contains("jar signed."), signed.output());
 
         // Plain jarsigner, no provider: the JDK alone checks the signature.
-        ToolRun verified = run(List.of(tool("jarsigner"), "-verify", "-verbose", "-certs", jar.toString()));
+        ToolRun verified = run(List.of(JdkTools.tool("jarsigner"), "-verify", "-verbose", "-certs", jar.toString()));
         assertEquals(0, verified.exit(), verified.output());
         assertTrue(verified.output().contains("jar verified."), verified.output());
         assertTrue(verified.output().contains("Signed by \"CN=" + key + "\""), verified.output());
@@ -169,7 +138,7 @@ class ToolsEndToEndTest {
                 out.closeEntry();
             }
         }
-        ToolRun bad = run(List.of(tool("jarsigner"), "-verify", tampered.toString()));
+        ToolRun bad = run(List.of(JdkTools.tool("jarsigner"), "-verify", tampered.toString()));
         assertFalse(bad.exit() == 0 && bad.output().contains("jar verified."), bad.output());
     }
 

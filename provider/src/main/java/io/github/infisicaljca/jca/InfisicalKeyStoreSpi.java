@@ -21,15 +21,14 @@ import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The read-only {@code INFISICAL} KeyStore: one entry per key of {@code infisical.projectId},
- * by name (a key id works too). Signing keys come with a self-signed certificate made by the
+ * by name (a key id works too). Signing keys come with the CA-issued chain configured for them
+ * ({@code infisical.certificateChain.<alias>}), else with a self-signed certificate made by the
  * key itself. The listing is cached and re-read when older than a minute.
  */
 final class InfisicalKeyStoreSpi extends KeyStoreSpi {
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
     private static final String READ_ONLY = "the INFISICAL KeyStore is read-only: create, change and delete keys "
             + "in Infisical itself";
 
@@ -37,6 +36,7 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
     private final Map<String, InfisicalKey> handles = new ConcurrentHashMap<>();
     private KmsBinding binding;
     private KeyListing listing;
+    private CertificateChains chains = CertificateChains.NONE;
 
     InfisicalKeyStoreSpi(Supplier<KmsBinding> bindingSupplier) {
         this.bindingSupplier = bindingSupplier;
@@ -62,8 +62,11 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
             // A failed re-load keeps the previous listing (KeyStore stays loaded), never an empty one.
             throw new IOException("cannot list the keys of project " + project + ": " + e.getMessage(), e);
         }
-        listing = fresh;
         handles.clear();
+        CertificateChains checked = CertificateChains.check(binding.config().certificateChains(), fresh::find,
+                this::handle);
+        listing = fresh;
+        chains = checked;
     }
 
     @Override
@@ -105,6 +108,11 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public Certificate[] engineGetCertificateChain(String alias) {
+        KmsKey key = find(alias);
+        Certificate[] issued = key == null ? null : chains.chain(key);
+        if (issued != null) {
+            return issued;
+        }
         Certificate c = engineGetCertificate(alias);
         return c == null ? null : new Certificate[] {c};
     }
@@ -114,6 +122,10 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
         KmsKey key = find(alias);
         if (key == null) {
             return null;
+        }
+        Certificate[] issued = chains.chain(key);
+        if (issued != null) {
+            return issued[0];
         }
         try {
             InfisicalKey h = handle(key);
@@ -162,6 +174,11 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
     public String engineGetCertificateAlias(Certificate cert) {
         // The serial number names the key: compare with that key's certificate (made once per
         // provider), as KeyStore.getCertificateAlias promises for key entries.
+        String leafOf = chains.keyIdOfLeaf(cert);
+        if (leafOf != null) {
+            KmsKey k = loaded().byId(leafOf);
+            return k != null ? k.name() : leafOf; // a key outside the project is known by its id
+        }
         String id = Certificates.keyIdOf(cert);
         KmsKey k = id == null ? null : loaded().byId(id);
         return k != null && cert.equals(engineGetCertificate(k.name())) ? k.name() : null;
@@ -210,17 +227,8 @@ final class InfisicalKeyStoreSpi extends KeyStoreSpi {
         if (alias == null) {
             return null;
         }
-        KeyListing l = loaded();
-        KmsKey key = l.byName(alias);
-        if (key != null || !UUID.matcher(alias).matches()) {
-            return key;
-        }
-        key = l.byId(alias);
-        if (key != null) {
-            return key;
-        }
         try {
-            return l.outside(alias);
+            return loaded().find(alias);
         } catch (KmsException e) {
             throw new ProviderException("cannot look up key " + alias + ": " + e.getMessage(), e);
         }

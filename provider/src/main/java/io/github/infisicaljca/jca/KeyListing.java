@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * A project's keys, read page by page and kept for a minute. A refresh that fails keeps the
@@ -23,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KeyListing {
     private static final Logger LOG = System.getLogger("io.github.infisicaljca.jca");
     static final Duration MAX_AGE = Duration.ofMinutes(1);
+    /** Key ids are UUIDs: only such an alias is worth asking the server about. */
+    private static final Pattern KEY_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
     private final KmsOperations operations;
     private final String projectId;
@@ -73,6 +76,21 @@ final class KeyListing {
 
     KmsKey byId(String id) {
         return byId.get(id.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A KeyStore alias: a key name first, then a key id, in the listing, else asked of the server
+     * (keys of other projects).
+     *
+     * @return the key, or null when the alias names none
+     */
+    KmsKey find(String alias) throws KmsException {
+        KmsKey key = byName(alias);
+        if (key != null || !KEY_ID.matcher(alias).matches()) {
+            return key;
+        }
+        key = byId(alias);
+        return key != null ? key : outside(alias);
     }
 
     /** A key not in the listing, by id: asked of the server once per listing; null when it has none. */

@@ -24,9 +24,14 @@ import java.security.spec.PSSParameterSpec;
  * (or, past the payload limit, its digest) to the KMS. Verifying is local with the JDK's
  * providers (with a handle's cached public key or any standard public key), or remote for a
  * handle when {@code infisical.verify=remote}.
+ *
+ * <p>With the provider first in line, an engine can meet an ordinary key: the JCA fixes the
+ * provider as soon as a caller sets parameters before {@code init} (JJWT and Nimbus do for
+ * PS256), before it has seen the key. Under a standard name such a key is handed, with the
+ * parameters, to the JDK's engine for the same algorithm, so ordinary keys keep working.
  */
 final class KmsSignatureSpi extends SignatureSpi {
-    private enum Mode { NONE, SIGN, VERIFY_LOCAL, VERIFY_REMOTE }
+    private enum Mode { NONE, SIGN, VERIFY_LOCAL, VERIFY_REMOTE, ORDINARY_KEY }
 
     private final SignatureScheme scheme;
     private SigningAlgorithm algorithm;
@@ -39,6 +44,12 @@ final class KmsSignatureSpi extends SignatureSpi {
     /** The last verifier built, kept across inits so that its JDK engine is reused. */
     private LocalVerifier spare;
     private MessageAccumulator message;
+    /** The parameters last set, kept for an ordinary key, whatever they are. */
+    private AlgorithmParameterSpec params;
+    /** Why {@link #params} cannot be used with a handle; null when they can (or none were set). */
+    private InvalidAlgorithmParameterException paramsProblem;
+    /** The JDK's engine doing the work for an ordinary key. */
+    private java.security.Signature ordinary;
 
     KmsSignatureSpi(SignatureScheme scheme) {
         this.scheme = scheme;
@@ -47,17 +58,22 @@ final class KmsSignatureSpi extends SignatureSpi {
 
     @Override
     protected void engineInitSign(PrivateKey key) throws InvalidKeyException {
+        engineInitSign(key, null);
+    }
+
+    @Override
+    protected void engineInitSign(PrivateKey key, SecureRandom random) throws InvalidKeyException {
+        if (key != null && !(key instanceof HandleBase) && scheme.standardName) {
+            delegate(key, random);
+            return;
+        }
         if (!(key instanceof PrivateKeyHandle)) {
             throw new InvalidKeyException(scheme.jcaName + " signs only with an Infisical private-key handle (from the "
                     + "INFISICAL KeyStore), not " + describe(key));
         }
         checkKeyType(key);
-        start(Mode.SIGN, (HandleBase) key, null);
-    }
-
-    @Override
-    protected void engineInitSign(PrivateKey key, SecureRandom random) throws InvalidKeyException {
-        engineInitSign(key); // PSS randomness comes from the server
+        checkParamsFitHandle(key);
+        start(Mode.SIGN, (HandleBase) key, null); // PSS randomness comes from the server
     }
 
     @Override
@@ -65,7 +81,12 @@ final class KmsSignatureSpi extends SignatureSpi {
         if (key == null) {
             throw new InvalidKeyException(scheme.jcaName + ": the public key is null");
         }
+        if (!(key instanceof HandleBase) && paramsProblem != null) {
+            delegate(key, null); // parameters Infisical never produces, but the JDK verifies
+            return;
+        }
         checkKeyType(key);
+        checkParamsFitHandle(key);
         if (key instanceof PublicKeyHandle) {
             PublicKeyHandle h = (PublicKeyHandle) key;
             boolean remote = h.binding().config().verify() == VerifyMode.REMOTE;
@@ -75,8 +96,28 @@ final class KmsSignatureSpi extends SignatureSpi {
         }
     }
 
+    private void delegate(java.security.Key key, SecureRandom random) throws InvalidKeyException {
+        mode = Mode.NONE;
+        handle = null;
+        message = null;
+        SigningAlgorithm fixed = scheme.algorithm;
+        String name = fixed == null ? "RSASSA-PSS" : SignatureScheme.jdkName(fixed);
+        AlgorithmParameterSpec p = params != null || fixed == null
+                || fixed.family() != SigningAlgorithm.Family.RSA_PSS ? params : SignatureScheme.pssSpec(fixed);
+        ordinary = JdkSignatures.initialised(name, p, key, random);
+        mode = Mode.ORDINARY_KEY;
+    }
+
+    private void checkParamsFitHandle(java.security.Key key) throws InvalidKeyException {
+        if (paramsProblem != null) {
+            throw new InvalidKeyException(paramsProblem.getMessage() + " (set before init; they fit only an "
+                    + "ordinary key, not " + describe(key) + ")", paramsProblem);
+        }
+    }
+
     private void start(Mode newMode, HandleBase newHandle, PublicKey newLocalKey) throws InvalidKeyException {
         mode = Mode.NONE;
+        ordinary = null;
         handle = newHandle;
         localKey = newLocalKey;
         spare = local != null ? local : answerCheck != null ? answerCheck : spare;
@@ -112,7 +153,9 @@ final class KmsSignatureSpi extends SignatureSpi {
     @Override
     protected void engineUpdate(byte[] b, int off, int len) throws SignatureException {
         requireReady();
-        if (mode == Mode.VERIFY_LOCAL) {
+        if (mode == Mode.ORDINARY_KEY) {
+            ordinary.update(b, off, len);
+        } else if (mode == Mode.VERIFY_LOCAL) {
             local.update(b, off, len);
         } else {
             message.update(b, off, len);
@@ -125,6 +168,9 @@ final class KmsSignatureSpi extends SignatureSpi {
     @Override
     protected byte[] engineSign() throws SignatureException {
         requireReady();
+        if (mode == Mode.ORDINARY_KEY) {
+            return ordinary.sign();
+        }
         if (mode != Mode.SIGN) {
             throw new SignatureException(scheme.jcaName + " was initialised for verification, not signing");
         }
@@ -167,6 +213,9 @@ final class KmsSignatureSpi extends SignatureSpi {
         if (mode == Mode.SIGN) {
             throw new SignatureException(scheme.jcaName + " was initialised for signing, not verification");
         }
+        if (mode == Mode.ORDINARY_KEY) {
+            return ordinary.verify(signature);
+        }
         if (mode == Mode.VERIFY_LOCAL) {
             return local.verify(signature); // resets itself, as the JDK engine does
         }
@@ -184,13 +233,40 @@ final class KmsSignatureSpi extends SignatureSpi {
     }
 
     @Override
-    protected void engineSetParameter(AlgorithmParameterSpec params) throws InvalidAlgorithmParameterException {
-        SigningAlgorithm chosen = PssParameters.choose(scheme, params);
-        if (chosen == null) {
+    protected void engineSetParameter(AlgorithmParameterSpec newParams) throws InvalidAlgorithmParameterException {
+        SigningAlgorithm chosen = null;
+        InvalidAlgorithmParameterException problem = null;
+        try {
+            chosen = PssParameters.choose(scheme, newParams);
+        } catch (InvalidAlgorithmParameterException e) {
+            problem = e;
+        }
+        if (mode == Mode.ORDINARY_KEY) {
+            ordinary.setParameter(newParams);
+            keep(newParams, chosen, problem);
             return;
         }
-        algorithm = chosen;
-        if (mode != Mode.NONE) {
+        boolean ordinaryPublicKey = mode == Mode.VERIFY_LOCAL && handle == null;
+        // Only RSASSA-PSS takes any PSS parameters (its JDK engine does too); fixed names refuse
+        // others whatever the key, as the JDK's and BouncyCastle's engines do.
+        boolean anyPss = scheme.algorithm == null && newParams instanceof PSSParameterSpec;
+        if (problem != null && (!anyPss || (mode != Mode.NONE && !ordinaryPublicKey))) {
+            throw problem;
+        }
+        keep(newParams, chosen, problem);
+        if (problem != null) {
+            // Parameters Infisical never produces: fine for an ordinary key, which the JDK's
+            // engine takes (with no key yet, the key may still be an ordinary one).
+            if (ordinaryPublicKey) {
+                try {
+                    delegate(localKey, null);
+                } catch (InvalidKeyException e) {
+                    throw new InvalidAlgorithmParameterException(e.getMessage(), e);
+                }
+            }
+            return;
+        }
+        if (algorithm != null && mode != Mode.NONE) {
             try {
                 arm(mode);
             } catch (InvalidKeyException e) {
@@ -199,8 +275,19 @@ final class KmsSignatureSpi extends SignatureSpi {
         }
     }
 
+    private void keep(AlgorithmParameterSpec newParams, SigningAlgorithm chosen, InvalidAlgorithmParameterException problem) {
+        params = newParams;
+        paramsProblem = problem;
+        if (chosen != null) {
+            algorithm = chosen;
+        }
+    }
+
     @Override
     protected AlgorithmParameters engineGetParameters() {
+        if (mode == Mode.ORDINARY_KEY) {
+            return ordinary.getParameters();
+        }
         if (algorithm == null || algorithm.family() != SigningAlgorithm.Family.RSA_PSS) {
             return null;
         }
@@ -229,7 +316,7 @@ final class KmsSignatureSpi extends SignatureSpi {
         if (mode == Mode.NONE) {
             throw new SignatureException(scheme.jcaName + " is not initialised: call initSign or initVerify first");
         }
-        if (algorithm == null || (local == null && message == null)) {
+        if (mode != Mode.ORDINARY_KEY && (algorithm == null || (local == null && message == null))) {
             throw new SignatureException("RSASSA-PSS needs its parameters first: call setParameter with a "
                     + "PSSParameterSpec (MGF1, the same hash, salt = digest length)");
         }
