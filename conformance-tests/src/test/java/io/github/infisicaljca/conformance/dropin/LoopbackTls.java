@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -89,6 +90,14 @@ final class LoopbackTls {
                     s.setSSLParameters(cp);
                     s.startHandshake();
                     clientView = View.of(s.getSession(), exchange(s, "ping from client"));
+                } catch (IOException e) {
+                    // The side that sent the alert knows why: keep its failure beside the client's.
+                    try {
+                        serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException serverFailure) {
+                        e.addSuppressed(serverFailure.getCause());
+                    }
+                    throw e;
                 }
                 results.add(new Result(clientView, serverSide.get(TIMEOUT_MS, TimeUnit.MILLISECONDS)));
             }

@@ -3,6 +3,7 @@ package io.github.infisicaljca.conformance.dropin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.infisicaljca.InfisicalConfig;
@@ -12,6 +13,7 @@ import io.github.infisicaljca.emulator.KmsEmulator;
 import io.github.infisicaljca.emulator.RecordedRequest;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -52,6 +54,16 @@ class TlsDropInTest {
     private static final List<Case> RESUMED = List.of(
             new Case("TLSv1.3", "rsa", "rsa_pss_rsae_sha256", "RSASSA_PSS_SHA_256", "PKIX"),
             new Case("TLSv1.2", "p256", "ecdsa_secp256r1_sha256", "ECDSA_SHA_256", "PKIX"));
+
+    /**
+     * With the provider at position 1, as HSM providers often are: the JDK's verifications of
+     * ordinary public keys (the peer's CertificateVerify, the certificates) now meet this
+     * provider's engines first, which must hand them to the JDK's own.
+     */
+    private static final List<Case> FIRST = List.of(
+            new Case("TLSv1.3", "rsa", "rsa_pss_rsae_sha256", "RSASSA_PSS_SHA_256", "PKIX"),
+            new Case("TLSv1.2", "rsa", "rsa_pkcs1_sha256", "RSASSA_PKCS1_V1_5_SHA_256", "SunX509"),
+            new Case("TLSv1.3", "p384", "ecdsa_secp384r1_sha384", "ECDSA_SHA_384", "PKIX"));
 
     private static KmsEmulator kms;
     private static InfisicalProvider provider;
@@ -122,7 +134,9 @@ class TlsDropInTest {
                 () -> handshake(c))));
         Stream<DynamicTest> resumed = RESUMED.stream().map(c -> DynamicTest.dynamicTest(c.protocol()
                 + " resumed twice: one KMS signature per side in all", () -> counted(() -> resumption(c))));
-        return Stream.of(each, resumed, Stream.of(DynamicTest.dynamicTest("summary", TlsDropInTest::summary)))
+        Stream<DynamicTest> first = FIRST.stream().map(c -> DynamicTest.dynamicTest(c.label()
+                + ", provider at position 1", () -> counted(() -> atPositionOne(() -> handshake(c)))));
+        return Stream.of(each, resumed, first, Stream.of(DynamicTest.dynamicTest("summary", TlsDropInTest::summary)))
                 .flatMap(t -> t);
     }
 
@@ -145,8 +159,26 @@ class TlsDropInTest {
         System.out.println();
         System.out.println(line);
         System.out.flush();
-        assertEquals(CASES.size() + RESUMED.size(), run, line);
+        assertEquals(CASES.size() + RESUMED.size() + FIRST.size(), run, line);
         assertEquals(run, passed, line);
+    }
+
+    /** Runs {@code check} with this test's provider first in the JVM's list, then puts the list back. */
+    private static void atPositionOne(Check check) throws Exception {
+        List<Provider> before = List.of(Security.getProviders());
+        Provider previous = Security.getProvider(provider.getName());
+        Security.removeProvider(provider.getName());
+        Security.insertProviderAt(provider, 1);
+        try {
+            assertSame(provider, Security.getProviders()[0]);
+            check.run();
+        } finally {
+            Security.removeProvider(provider.getName());
+            if (previous != null) {
+                Security.insertProviderAt(previous, before.indexOf(previous) + 1);
+            }
+            assertEquals(before, List.of(Security.getProviders()), "the provider list is back as it was");
+        }
     }
 
     private static void handshake(Case c) throws Exception {
