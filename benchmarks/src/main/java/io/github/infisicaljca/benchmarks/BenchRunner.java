@@ -110,13 +110,13 @@ public final class BenchRunner {
         progress.println("benchmarks, " + s.name() + " mode: " + s.describe());
         List<Figure> figures = new ArrayList<>();
 
-        progress.println("[1/9] sign: provider INFISICAL-RSA against a raw HttpClient POST, alternating");
+        progress.println("[1/10] sign: provider INFISICAL-RSA against a raw HttpClient POST, alternating");
         figures.add(signOverhead(s));
 
-        progress.println("[2/9] concurrency: " + THREADS + " threads, " + LATENCY.toMillis() + " ms injected latency");
+        progress.println("[2/10] concurrency: " + THREADS + " threads, " + LATENCY.toMillis() + " ms injected latency");
         figures.add(Concurrency.figure(s, progress));
 
-        progress.println("[3/9] verify: remote, local through the provider, the JDK's own");
+        progress.println("[3/10] verify: remote, local through the provider, the JDK's own");
         Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s, MESSAGE_BYTES, progress);
         double remote = verify.get("remoteVerify").getScore();
         double local = verify.get("localVerify").getScore();
@@ -133,7 +133,7 @@ public final class BenchRunner {
                 "local verify through the provider " + micros(local),
                 "the JDK's SHA256withRSA (SunRsaSign) with the same public key " + micros(jdk), verifyInputs));
 
-        progress.println("[4/9] audit hash: EventHasher against a bare SHA-256 of the canonical bytes");
+        progress.println("[4/10] audit hash: EventHasher against a bare SHA-256 of the canonical bytes");
         Map<String, Result<?>> audit = jmh(AuditHashBenchmark.class, s, 0, progress);
         double hashes = audit.get("auditHash").getScore();
         double digests = audit.get("rawSha256").getScore();
@@ -143,16 +143,16 @@ public final class BenchRunner {
                 "the 60 smart-logs vector events in turn, canonical string " + AuditHashBenchmark.meanCanonicalBytes()
                         + " bytes on average, one thread"));
 
-        progress.println(String.format(Locale.ROOT, "[5/9] audit seal: %,d events, file to file, the smart-logs and "
+        progress.println(String.format(Locale.ROOT, "[5/10] audit seal: %,d events, file to file, the smart-logs and "
                 + "batch seals (HMAC) against the first release's sequential loop", s.audit().events()));
         figures.addAll(AuditSealThroughput.sealFigures(s, progress));
 
-        progress.println(String.format(Locale.ROOT, "[6/9] audit KMS batch seal: %,d events, one emulator RSA signature "
+        progress.println(String.format(Locale.ROOT, "[6/10] audit KMS batch seal: %,d events, one emulator RSA signature "
                 + "per %,d events, against the HMAC batch seal; KMS requests counted at the emulator",
                 s.audit().kmsEvents(), AuditSealThroughput.BATCH_EVENTS));
         figures.addAll(AuditSealThroughput.kmsFigures(s, progress));
 
-        progress.println("[7/9] envelope: INFISICAL-ENVELOPE against the JDK's AES/GCM/NoPadding, "
+        progress.println("[7/10] envelope: INFISICAL-ENVELOPE against the JDK's AES/GCM/NoPadding, "
                 + (ENVELOPE_BYTES >> 20) + " MiB");
         Map<String, Result<?>> envelope = jmh(EnvelopeBenchmark.class, s, ENVELOPE_BYTES, progress);
         double env = envelope.get("envelopeEncrypt").getScore();
@@ -166,13 +166,17 @@ public final class BenchRunner {
                         + String.format(Locale.ROOT, " KiB calls (the envelope's segments) runs at %.0f MiB/s",
                         mibPerSecond(segmented))));
 
-        progress.println("[8/9] rate-limited envelope: " + RateLimitedThroughput.THREADS + " threads decrypting "
+        progress.println("[8/10] rate-limited envelope: " + RateLimitedThroughput.THREADS + " threads decrypting "
                 + "INFISICAL-ENVELOPE messages under " + s.rateLimits() + ", with the data-key cache and without");
         figures.add(RateLimitedThroughput.figure(s, progress));
 
-        progress.println("[9/9] rate-limit refusals: " + RateLimitRefusals.THREADS + " threads of AES, RSA and HMAC "
+        progress.println("[9/10] rate-limit refusals: " + RateLimitRefusals.THREADS + " threads of AES, RSA and HMAC "
                 + "through one provider under the same limits");
         figures.add(RateLimitRefusals.figure(s, progress));
+
+        progress.println("[10/10] TLS: full mutual TLS 1.3 handshakes with KMS keys on both sides, against the same "
+                + "keys in memory");
+        figures.add(TlsHandshakeBenchmark.figure(s));
 
         return new BenchReport(s.name(), environment(), figures);
     }

@@ -24,7 +24,7 @@ class BenchRunnerTest {
     static final List<String> KEYS = List.of("sign_overhead_ratio", "concurrency_efficiency",
             "remote_over_local_verify", "local_verify_ratio", "audit_hash_ratio", "audit_seal_speedup",
             "audit_batch_seal_speedup", "audit_batch_kms_ratio", "audit_batch_kms_calls_per_1000", "envelope_ratio",
-            "rate_limited_envelope_gain", "rate_limit_refusals");
+            "rate_limited_envelope_gain", "rate_limit_refusals", "tls_handshakes_per_second");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -88,16 +88,17 @@ class BenchRunnerTest {
         report.write(file);
         JsonNode json = new ObjectMapper().readTree(file.toFile());
         for (String key : KEYS) {
-            // rate_limit_refusals is a share whose goal is exactly 0; every other figure is a ratio of two speeds.
+            // rate_limit_refusals is a share whose goal is exactly 0; every other figure is a ratio of two speeds or a speed.
             assertTrue(json.get(key).isNumber() && json.get(key).asDouble() >= 0, key + " = " + json.get(key));
             assertTrue(key.equals("rate_limit_refusals") || json.get(key).asDouble() > 0, key + " = " + json.get(key));
             assertTrue(json.at("/details/" + key + "/inputs").asText().length() > 10, key);
         }
         String progress = err.toString(StandardCharsets.UTF_8);
-        assertTrue(progress.contains("[5/9] audit seal: 3,000 events"), progress);
-        assertTrue(progress.contains("[6/9] audit KMS batch seal: 2,500 events"), progress);
-        assertTrue(progress.contains("[7/9] envelope"), progress);
-        assertTrue(progress.contains("[9/9] rate-limit refusals"), progress);
+        assertTrue(progress.contains("[5/10] audit seal: 3,000 events"), progress);
+        assertTrue(progress.contains("[6/10] audit KMS batch seal: 2,500 events"), progress);
+        assertTrue(progress.contains("[7/10] envelope"), progress);
+        assertTrue(progress.contains("[9/10] rate-limit refusals"), progress);
+        assertTrue(progress.contains("[10/10] TLS"), progress);
         assertTrue(progress.contains("rate limits 6 writes / 4 reads per 2 s"), progress);
     }
 }
