@@ -6,7 +6,8 @@
  * handle interfaces), {@code io.github.infisicaljca.kms} (the KMS client and the types the
  * API hands out or takes: {@code KmsClient}, {@code KmsKey}, {@code KeyUsage},
  * {@code SigningAlgorithm}, {@code KmsException}) and {@code io.github.infisicaljca.pki}
- * (PKCS#10 certification requests signed in the KMS). The engines and key handle
+ * (PKCS#10 certification requests signed in the KMS) and {@code io.github.infisicaljca.tls}
+ * (a key manager presenting one KMS key to JSSE). The engines and key handle
  * implementations in {@code io.github.infisicaljca.jca} and the DER writer in
  * {@code io.github.infisicaljca.der} stay internal: the provider's services build the engines
  * directly, with no reflection, so the JCA needs no access to those packages.
@@ -23,6 +24,7 @@ module io.github.infisicaljca {
     exports io.github.infisicaljca;
     exports io.github.infisicaljca.kms;
     exports io.github.infisicaljca.pki;
+    exports io.github.infisicaljca.tls;
 
     provides java.security.Provider with io.github.infisicaljca.InfisicalProvider;
 }

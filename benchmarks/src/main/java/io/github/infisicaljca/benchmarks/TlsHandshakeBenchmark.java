@@ -3,34 +3,29 @@ package io.github.infisicaljca.benchmarks;
 import io.github.infisicaljca.InfisicalProvider;
 import io.github.infisicaljca.emulator.KmsEmulator;
 import io.github.infisicaljca.emulator.RateLimits;
+import io.github.infisicaljca.tls.AliasKeyManager;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.Security;
 import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * {@code tls_handshakes_per_second}: full mutual-TLS 1.3 handshakes (rsa_pss_rsae_sha256), one
@@ -150,7 +145,7 @@ final class TlsHandshakeBenchmark implements AutoCloseable {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(new KeyManager[] {new OneAlias((X509ExtendedKeyManager) kmf.getKeyManagers()[0], alias)},
+        ctx.init(new KeyManager[] {AliasKeyManager.of(kmf, alias)},
                 tmf.getTrustManagers(), null);
         return ctx;
     }
@@ -252,78 +247,6 @@ final class TlsHandshakeBenchmark implements AutoCloseable {
         @Override
         public void close() throws IOException {
             listener.close();
-        }
-    }
-
-    /** The JDK's key manager narrowed to one KeyStore alias (PKIX names it {@code n.0.alias}). */
-    private static final class OneAlias extends X509ExtendedKeyManager {
-        private final X509ExtendedKeyManager jdk;
-        private final String alias;
-
-        OneAlias(X509ExtendedKeyManager jdk, String alias) {
-            this.jdk = jdk;
-            this.alias = alias;
-        }
-
-        private String pick(String[] offered) {
-            if (offered != null) {
-                for (String a : offered) {
-                    if (a.equals(alias) || a.endsWith("." + alias)) {
-                        return a;
-                    }
-                }
-            }
-            return null;
-        }
-
-        private String client(String[] keyTypes, Principal[] issuers) {
-            for (String t : keyTypes) {
-                String a = pick(jdk.getClientAliases(t, issuers));
-                if (a != null) {
-                    return a;
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-            return client(keyTypes, issuers);
-        }
-
-        @Override
-        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-            return client(keyTypes, issuers);
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return pick(jdk.getServerAliases(keyType, issuers));
-        }
-
-        @Override
-        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return pick(jdk.getServerAliases(keyType, issuers));
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return jdk.getClientAliases(keyType, issuers);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return jdk.getServerAliases(keyType, issuers);
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String a) {
-            return jdk.getCertificateChain(a);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String a) {
-            return jdk.getPrivateKey(a);
         }
     }
 }
