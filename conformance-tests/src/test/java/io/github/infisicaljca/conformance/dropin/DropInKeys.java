@@ -7,10 +7,14 @@ import io.github.infisicaljca.emulator.KmsEmulator;
 import io.github.infisicaljca.kms.CreateKeyRequest;
 import io.github.infisicaljca.kms.KeyUsage;
 import io.github.infisicaljca.kms.KmsClient;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,19 +29,21 @@ import java.util.Map;
 public final class DropInKeys {
     /** A key kind: its Infisical algorithm and its name in the emulator's project. */
     public enum Kind {
-        RSA(KmsEmulator.SIGNING_KEY, "RSA_4096", "RSA"),
-        EC_P256(KmsEmulator.EC_SIGNING_KEY, "ECC_NIST_P256", "EC"),
-        EC_P384("dropin-ec-p384", "ECC_NIST_P384", "EC"),
-        EC_P521("dropin-ec-p521", "ECC_NIST_P521", "EC");
+        RSA(KmsEmulator.SIGNING_KEY, "RSA_4096", "RSA", null),
+        EC_P256(KmsEmulator.EC_SIGNING_KEY, "ECC_NIST_P256", "EC", "secp256r1"),
+        EC_P384("dropin-ec-p384", "ECC_NIST_P384", "EC", "secp384r1"),
+        EC_P521("dropin-ec-p521", "ECC_NIST_P521", "EC", "secp521r1");
 
         final String keyName;
         final String kmsAlgorithm;
         final String jcaAlgorithm;
+        final String curve;
 
-        Kind(String keyName, String kmsAlgorithm, String jcaAlgorithm) {
+        Kind(String keyName, String kmsAlgorithm, String jcaAlgorithm, String curve) {
             this.keyName = keyName;
             this.kmsAlgorithm = kmsAlgorithm;
             this.jcaAlgorithm = jcaAlgorithm;
+            this.curve = curve;
         }
     }
 
@@ -50,6 +56,7 @@ public final class DropInKeys {
     private final KmsEmulator kms;
     private final InfisicalProvider provider;
     private final Map<Kind, Key> keys = new LinkedHashMap<>();
+    private final Map<Kind, KeyPair> ordinary = new LinkedHashMap<>();
 
     private DropInKeys() throws Exception {
         kms = KmsEmulator.builder().start();
@@ -92,7 +99,36 @@ public final class DropInKeys {
         return provider;
     }
 
+    /**
+     * The handle, certificate and plain public key of a key kind.
+     *
+     * @param kind the kind
+     * @return its key
+     */
     public Key key(Kind kind) {
         return keys.get(kind);
+    }
+
+    /**
+     * An ordinary JDK key pair of the kind (RSA 2048, or the kind's curve), made once: what the
+     * position-1 checks sign with, to show the JDK still gets ordinary keys.
+     *
+     * @param kind the kind
+     * @return the key pair
+     * @throws GeneralSecurityException when the JDK cannot make it
+     */
+    public synchronized KeyPair ordinary(Kind kind) throws GeneralSecurityException {
+        KeyPair pair = ordinary.get(kind);
+        if (pair == null) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance(kind.jcaAlgorithm);
+            if (kind == Kind.RSA) {
+                g.initialize(2048);
+            } else {
+                g.initialize(new ECGenParameterSpec(kind.curve));
+            }
+            pair = g.generateKeyPair();
+            ordinary.put(kind, pair);
+        }
+        return pair;
     }
 }

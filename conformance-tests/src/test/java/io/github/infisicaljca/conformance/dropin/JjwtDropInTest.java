@@ -13,12 +13,10 @@ import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.SignatureAlgorithm;
 import io.jsonwebtoken.security.SignatureException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Date;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,18 +33,10 @@ class JjwtDropInTest {
     private static final DropInTally TALLY = new DropInTally("jjwt");
 
     private static DropInKeys keys;
-    private static KeyPair plainRsa;
-    private static KeyPair plainEc;
 
     @BeforeAll
     static void start() throws Exception {
         keys = DropInKeys.get();
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        plainRsa = rsa.generateKeyPair();
-        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-        ec.initialize(new ECGenParameterSpec("secp256r1"));
-        plainEc = ec.generateKeyPair();
     }
 
     @AfterAll
@@ -96,7 +86,7 @@ class JjwtDropInTest {
     @ParameterizedTest
     @EnumSource(value = Alg.class, names = {"RS256", "PS256", "ES256"})
     void ordinaryKeysWithTheProviderAtPositionOne(Alg alg) throws Exception {
-        KeyPair pair = alg.kind == Kind.RSA ? plainRsa : plainEc;
+        KeyPair pair = keys.ordinary(alg.kind);
         Jose.withProviderFirst(keys.provider(), () -> {
             String token = TALLY.value(alg + " first: sign with an ordinary key", () -> sign(alg, pair.getPrivate(),
                     "plain", null));

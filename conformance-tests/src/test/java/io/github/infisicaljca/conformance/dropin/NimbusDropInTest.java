@@ -19,13 +19,11 @@ import com.nimbusds.jwt.SignedJWT;
 import io.github.infisicaljca.conformance.dropin.DropInKeys.Kind;
 import io.github.infisicaljca.conformance.dropin.Jose.Alg;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Security;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Date;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,18 +40,10 @@ class NimbusDropInTest {
     private static final DropInTally TALLY = new DropInTally("nimbus-jose-jwt");
 
     private static DropInKeys keys;
-    private static KeyPair plainRsa;
-    private static KeyPair plainEc;
 
     @BeforeAll
     static void start() throws Exception {
         keys = DropInKeys.get();
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        plainRsa = rsa.generateKeyPair();
-        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-        ec.initialize(new ECGenParameterSpec("secp256r1"));
-        plainEc = ec.generateKeyPair();
     }
 
     @AfterAll
@@ -111,7 +101,7 @@ class NimbusDropInTest {
     @ParameterizedTest
     @EnumSource(value = Alg.class, names = {"RS256", "PS256", "ES256"})
     void ordinaryKeysWithTheProviderAtPositionOne(Alg alg) throws Exception {
-        KeyPair pair = alg.kind == Kind.RSA ? plainRsa : plainEc;
+        KeyPair pair = keys.ordinary(alg.kind);
         Jose.withProviderFirst(keys.provider(), () -> {
             String token = TALLY.value(alg + " first: sign with an ordinary key", () -> sign(alg, signer(alg,
                     pair.getPrivate()), "plain"));
