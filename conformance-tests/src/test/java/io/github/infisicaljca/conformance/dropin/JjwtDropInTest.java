@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.infisicaljca.conformance.dropin.DropInKeys.Kind;
 import io.github.infisicaljca.conformance.dropin.Jose.Alg;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jws;
