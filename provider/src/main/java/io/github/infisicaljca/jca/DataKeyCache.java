@@ -1,5 +1,6 @@
 package io.github.infisicaljca.jca;
 
+import io.github.infisicaljca.telemetry.internal.KmsObserver;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -46,6 +47,8 @@ final class DataKeyCache {
     }
 
     private final LongSupplier nanoClock;
+    /** Told of every lookup: the hits and misses show in the client's telemetry. */
+    private final KmsObserver observer;
     private final Map<String, Entry> encrypting = lru();
     private final Map<String, Entry> unwrapped = lru();
 
@@ -53,9 +56,18 @@ final class DataKeyCache {
         this(System::nanoTime);
     }
 
+    DataKeyCache(KmsObserver observer) {
+        this(System::nanoTime, observer);
+    }
+
     /** @param nanoClock a {@link System#nanoTime()}-like clock (tests move it on instead of sleeping) */
     DataKeyCache(LongSupplier nanoClock) {
+        this(nanoClock, KmsObserver.NONE);
+    }
+
+    DataKeyCache(LongSupplier nanoClock, KmsObserver observer) {
         this.nanoClock = nanoClock;
+        this.observer = observer;
     }
 
     private static Map<String, Entry> lru() {
@@ -91,6 +103,12 @@ final class DataKeyCache {
     }
 
     private DataKey use(Map<String, Entry> side, String slot, int maxUses, long maxAgeNanos) {
+        DataKey found = lookUp(side, slot, maxUses, maxAgeNanos);
+        observer.dataKeyCache(found != null);
+        return found;
+    }
+
+    private DataKey lookUp(Map<String, Entry> side, String slot, int maxUses, long maxAgeNanos) {
         Entry e = side.get(slot);
         if (e == null) {
             return null;

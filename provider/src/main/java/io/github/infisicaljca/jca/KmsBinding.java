@@ -4,6 +4,7 @@ import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.kms.KmsException;
 import io.github.infisicaljca.kms.KmsKey;
 import io.github.infisicaljca.kms.KmsOperations;
+import io.github.infisicaljca.telemetry.internal.TelemetryRecorder;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -36,7 +37,8 @@ public final class KmsBinding {
      * @param config the configuration in use
      */
     public KmsBinding(KmsOperations operations, InfisicalConfig config) {
-        this(operations, config, new DataKeyCache());
+        // The cache reports into the client's telemetry (none when the operations are not a KmsClient).
+        this(operations, config, new DataKeyCache(TelemetryRecorder.of(operations)));
     }
 
     KmsBinding(KmsOperations operations, InfisicalConfig config, DataKeyCache dataKeys) {

@@ -68,7 +68,8 @@ final class HttpTransport {
         this.apiUrl = config.apiUrl();
     }
 
-    record Response(int status, HttpHeaders headers, byte[] body) {
+    /** @param sent the request body's length (for telemetry) */
+    record Response(int status, HttpHeaders headers, byte[] body, int sent) {
         boolean isSuccess() {
             return status >= 200 && status < 300;
         }
@@ -86,9 +87,12 @@ final class HttpTransport {
         if (bearerToken != null) {
             request.header("Authorization", "Bearer " + bearerToken);
         }
+        int sent = 0;
         if (call.body() != null) {
+            byte[] json = Json.bytes(call.body());
+            sent = json.length;
             request.header("Content-Type", "application/json")
-                    .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(Json.bytes(call.body())));
+                    .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(json));
         } else {
             request.method(call.method(), HttpRequest.BodyPublishers.noBody());
         }
@@ -102,7 +106,7 @@ final class HttpTransport {
         try {
             HttpResponse<byte[]> response = client.send(request.build(), info -> new LimitedBodySubscriber(
                     MAX_RESPONSE_BYTES, deadlineNanos, declaredLength(info.headers()), bodyBuffers));
-            return new Response(response.statusCode(), response.headers(), response.body());
+            return new Response(response.statusCode(), response.headers(), response.body(), sent);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // send has cancelled the exchange
             throw new KmsException(KmsException.Kind.INTERRUPTED, call.operation(), call.keyId(),

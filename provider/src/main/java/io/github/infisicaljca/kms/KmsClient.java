@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.infisicaljca.InfisicalConfig;
 import io.github.infisicaljca.Secret;
+import io.github.infisicaljca.telemetry.KmsTelemetry;
+import io.github.infisicaljca.telemetry.internal.TelemetryRecorder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
     private final TokenSource tokens;
     private final RateLimiter limiter;
     private final RequestExecutor executor;
+    private final TelemetryRecorder telemetry;
     /** Learned once: the server has no get-by-id route (2024), so getKey goes straight to the key list. */
     private volatile boolean noGetKeyRoute;
     /** Learned once: the server has no get-by-name route (2024). */
@@ -43,15 +46,17 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         this.transport = new HttpTransport(config);
         RetryPolicy retry = RetryPolicy.standard(config.maxRetries());
         // One limiter for both executors: logins spend the same address's budget as key calls.
-        this.limiter = new RateLimiter(deadlineClock, sleeper);
+        this.telemetry = TelemetryRecorder.open(this, config.url().getHost());
+        this.limiter = new RateLimiter(deadlineClock, sleeper, telemetry);
+        telemetry.budgetsFrom(limiter::budgets); // not from this: the MBean must not hold the client
         this.auth = new AuthApi(new RequestExecutor(transport, null, retry, limiter, config.requestTimeout(), sleeper,
-                deadlineClock));
+                deadlineClock, telemetry));
         this.tokens = config.authMethod() == InfisicalConfig.AuthMethod.UNIVERSAL_AUTH
                 ? new UniversalAuthTokenSource(auth, config.clientId().orElseThrow(),
-                        config.clientSecret().orElseThrow(), nanoClock, deadlineClock)
+                        config.clientSecret().orElseThrow(), nanoClock, deadlineClock, telemetry)
                 : new StaticTokenSource(config.accessToken().orElseThrow());
         this.executor = new RequestExecutor(transport, tokens, retry, limiter, config.requestTimeout(), sleeper,
-                deadlineClock);
+                deadlineClock, telemetry);
     }
 
     /**
@@ -93,6 +98,18 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
      */
     public List<RequestBudget> requestBudgets() {
         return limiter.budgets();
+    }
+
+    /**
+     * What this client did since it was created: calls, outcomes and latencies per operation,
+     * retries, re-logins, rate-limit waits and budgets, data-key cache use. The same figures its
+     * MBean {@code io.github.infisicaljca:type=KmsClient,name=<instance>} shows; see
+     * {@code docs/observability.md}.
+     *
+     * @return an immutable snapshot
+     */
+    public KmsTelemetry telemetry() {
+        return telemetry.snapshot();
     }
 
     // ---- keys ---------------------------------------------------------------------------
@@ -381,9 +398,10 @@ public final class KmsClient implements KmsOperations, AutoCloseable {
         }
     }
 
-    /** Releases the connection pool where the JDK allows it (21+); safe to call twice. */
+    /** Unregisters the MBean; releases the connection pool where the JDK allows it (21+); safe to call twice. */
     @Override
     public void close() {
+        telemetry.close();
         transport.close();
     }
 

@@ -1,5 +1,7 @@
 package io.github.infisicaljca.kms;
 
+import io.github.infisicaljca.telemetry.internal.KmsObserver;
+import io.github.infisicaljca.telemetry.internal.Trace;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -46,11 +48,18 @@ final class RateLimiter {
     private final RequestExecutor.Sleeper sleeper;
     private final Map<String, RouteBudget> routes = new ConcurrentHashMap<>();
     private volatile RouteBudget overall;
+    private final KmsObserver observer;
 
     /** @param clock the clock of the callers' deadlines ({@link System#nanoTime} but in tests) */
     RateLimiter(LongSupplier clock, RequestExecutor.Sleeper sleeper) {
+        this(clock, sleeper, KmsObserver.NONE);
+    }
+
+    /** @param observer told of every wait for a window */
+    RateLimiter(LongSupplier clock, RequestExecutor.Sleeper sleeper, KmsObserver observer) {
         this.clock = clock;
         this.sleeper = sleeper;
+        this.observer = observer;
     }
 
     /**
@@ -102,8 +111,11 @@ final class RateLimiter {
                 LOG.log(Level.DEBUG, "{0}: the budget of {1} is spent; waiting {2,number,#} ms for its next window",
                         call.operation(), budget.route(), (wait.until() - now) / 1_000_000);
             }
+            Trace waiting = observer.waitStarted();
+            long before = now;
             try {
                 now = sleepUntil(call, now, wait.until());
+                observer.waitEnded(waiting, call.operation(), budget.route(), now - before);
             } catch (KmsException interrupted) {
                 if (wait.queued()) {
                     budget.leave();

@@ -1,6 +1,8 @@
 package io.github.infisicaljca.kms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.infisicaljca.telemetry.internal.KmsObserver;
+import io.github.infisicaljca.telemetry.internal.Trace;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -29,9 +31,15 @@ final class RequestExecutor {
     private final Sleeper sleeper;
     /** The clock of deadlines and waits: {@link System#nanoTime} but in tests, where waits move it on. */
     private final LongSupplier clock;
+    private final KmsObserver observer;
 
     RequestExecutor(HttpTransport transport, TokenSource tokens, RetryPolicy retry, RateLimiter limiter,
             Duration budget, Sleeper sleeper, LongSupplier clock) {
+        this(transport, tokens, retry, limiter, budget, sleeper, clock, KmsObserver.NONE);
+    }
+
+    RequestExecutor(HttpTransport transport, TokenSource tokens, RetryPolicy retry, RateLimiter limiter,
+            Duration budget, Sleeper sleeper, LongSupplier clock, KmsObserver observer) {
         this.transport = transport;
         this.tokens = tokens;
         this.retry = retry;
@@ -39,6 +47,7 @@ final class RequestExecutor {
         this.budget = budget;
         this.sleeper = sleeper;
         this.clock = clock;
+        this.observer = observer;
     }
 
     /** The JSON object a 2xx answer carries. */
@@ -51,6 +60,21 @@ final class RequestExecutor {
      * on behalf of another call spends that call's budget instead of starting a fresh one.
      */
     JsonNode execute(ApiCall call, long deadline) throws KmsException {
+        Trace trace = observer.callStarted(call.operation(), call.keyId());
+        String outcome = "ERROR"; // a RuntimeException or Error: not a KMS outcome, but a call that ended
+        try {
+            JsonNode body = attempts(call, deadline, trace);
+            outcome = KmsObserver.SUCCESS;
+            return body;
+        } catch (KmsException e) {
+            outcome = e.kind().name();
+            throw e;
+        } finally {
+            observer.callEnded(trace, outcome);
+        }
+    }
+
+    private JsonNode attempts(ApiCall call, long deadline, Trace trace) throws KmsException {
         boolean refreshed = false;
         int retries = 0;
         KmsException previous = null;
@@ -73,6 +97,7 @@ final class RequestExecutor {
             long started = System.nanoTime();
             KmsException failure = null;
             HttpTransport.Response response = null;
+            trace.sending();
             try {
                 // The transport times real I/O: what is left of the deadline, from now on the system's clock.
                 response = transport.exchange(call, token, System.nanoTime() + (deadline - clock.getAsLong()));
@@ -89,6 +114,7 @@ final class RequestExecutor {
                 throw e;
             }
             if (response != null) {
+                trace.answered(response.status(), response.sent(), response.body() == null ? 0 : response.body().length);
                 log(call, response.status(), started, retries);
                 if (response.isSuccess()) {
                     limiter.answered(ticket, response);

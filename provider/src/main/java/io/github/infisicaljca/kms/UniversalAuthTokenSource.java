@@ -1,6 +1,8 @@
 package io.github.infisicaljca.kms;
 
 import io.github.infisicaljca.Secret;
+import io.github.infisicaljca.telemetry.internal.KmsObserver;
+import io.github.infisicaljca.telemetry.internal.Trace;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.OptionalLong;
@@ -36,8 +38,11 @@ final class UniversalAuthTokenSource implements TokenSource {
         final long usableUntil;
         final long expiresAt;
         final long maxExpiresAt;
+        /** Obtained by renewing the one before, not by a login. */
+        final boolean renewed;
 
-        State(Secret token, long renewAt, long usableUntil, long expiresAt, long maxExpiresAt) {
+        State(Secret token, long renewAt, long usableUntil, long expiresAt, long maxExpiresAt, boolean renewed) {
+            this.renewed = renewed;
             this.token = token;
             this.renewAt = renewAt;
             this.usableUntil = usableUntil;
@@ -63,9 +68,18 @@ final class UniversalAuthTokenSource implements TokenSource {
     private long lastFailureAt; // guarded by lock
     private long pausedUntil; // guarded by lock
     private int failuresInARow; // guarded by lock
+    private final KmsObserver observer;
+    /** Whether a token was ever obtained: the first login is not a re-login. */
+    private volatile boolean hadToken;
 
     UniversalAuthTokenSource(AuthApi api, String clientId, Secret clientSecret, LongSupplier nanoClock,
             LongSupplier deadlineClock) {
+        this(api, clientId, clientSecret, nanoClock, deadlineClock, KmsObserver.NONE);
+    }
+
+    UniversalAuthTokenSource(AuthApi api, String clientId, Secret clientSecret, LongSupplier nanoClock,
+            LongSupplier deadlineClock, KmsObserver observer) {
+        this.observer = observer;
         this.api = api;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
@@ -220,22 +234,36 @@ final class UniversalAuthTokenSource implements TokenSource {
 
     /** Spends the leader's own deadline: a login is part of the call that needed it. */
     private State obtain(State seen, boolean rejected, long deadlineNanos) throws KmsException {
+        Trace trace = observer.loginStarted();
         long now = nanoClock.getAsLong();
+        String reason = !hadToken ? "first-login" : rejected ? "rejected" : seen == null ? "revoked"
+                : now < seen.usableUntil ? "renewal" : "expired";
+        State fresh = null;
+        try {
+            fresh = obtain(seen, rejected, deadlineNanos, now);
+            hadToken = true;
+            return fresh;
+        } finally {
+            observer.loginEnded(trace, reason, fresh != null && fresh.renewed, fresh != null);
+        }
+    }
+
+    private State obtain(State seen, boolean rejected, long deadlineNanos, long now) throws KmsException {
         // Renewal helps only a live token whose expiry is not already pinned to its max TTL.
         boolean renewable = seen != null && !rejected && now < seen.usableUntil && seen.expiresAt < seen.maxExpiresAt;
         if (renewable) {
             try {
-                return adopt(api.renew(seen.token, OptionalLong.of(deadlineNanos)), seen.maxExpiresAt);
+                return adopt(api.renew(seen.token, OptionalLong.of(deadlineNanos)), seen.maxExpiresAt, true);
             } catch (KmsApiException e) {
                 LOG.log(Level.INFO, "token renewal refused ({0}); logging in again", e.getMessage());
             }
         }
         LOG.log(Level.DEBUG, "logging in to Infisical with Universal Auth as client {0}", clientId);
-        return adopt(api.login(clientId, clientSecret, OptionalLong.of(deadlineNanos)), NEVER);
+        return adopt(api.login(clientId, clientSecret, OptionalLong.of(deadlineNanos)), NEVER, false);
     }
 
     /** @param maxExpiresAt the max-TTL bound carried over from the login, or NEVER after a login */
-    private State adopt(AuthToken t, long maxExpiresAt) {
+    private State adopt(AuthToken t, long maxExpiresAt, boolean renewed) {
         long now = nanoClock.getAsLong();
         long ttl = t.expiresIn().toNanos();
         long max = maxExpiresAt != NEVER ? maxExpiresAt
@@ -243,7 +271,7 @@ final class UniversalAuthTokenSource implements TokenSource {
         long expires = ttl == 0 ? NEVER : Math.min(now + ttl, max);
         long usableUntil = expires == NEVER ? NEVER : expires - Math.min((expires - now) / 10, TimeUnit.SECONDS.toNanos(10));
         long renewAt = expires == NEVER ? NEVER : now + (expires - now) * 2 / 3;
-        return new State(t.accessToken(), renewAt, usableUntil, expires, max);
+        return new State(t.accessToken(), renewAt, usableUntil, expires, max, renewed);
     }
 
     private State await(CompletableFuture<State> flight, long deadlineNanos) throws KmsException {
