@@ -70,6 +70,10 @@ final class HttpTransport {
 
     /** @param sent the request body's length (for telemetry) */
     record Response(int status, HttpHeaders headers, byte[] body, int sent) {
+        Response(int status, HttpHeaders headers, byte[] body) {
+            this(status, headers, body, 0);
+        }
+
         boolean isSuccess() {
             return status >= 200 && status < 300;
         }
