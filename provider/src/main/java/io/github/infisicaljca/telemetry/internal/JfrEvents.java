@@ -1,20 +1,44 @@
 package io.github.infisicaljca.telemetry.internal;
 
 import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 
 /**
  * The only class that touches the event classes; {@link OptionalModules} loads it only when
  * {@code jdk.jfr} is in the boot layer. Each {@code begin} returns null when its event type is
- * enabled in no recording, so a call with JFR off allocates no event.
+ * enabled in no recording, so a call with JFR off allocates no event. Nothing of JFR is set up
+ * before the JVM's flight recorder is (by {@code -XX:StartFlightRecording}, {@code jcmd
+ * JFR.start} or a {@code Recording}): a process that never records pays nothing for it.
  */
 final class JfrEvents implements EventSink {
-    private final EventType callType = EventType.getEventType(KmsCallEvent.class);
-    private final EventType reloginType = EventType.getEventType(ReloginEvent.class);
-    private final EventType waitType = EventType.getEventType(RateLimitWaitEvent.class);
+    /** The event types, looked up once the flight recorder is up; null before. */
+    private volatile EventType[] types;
+
+    private EventType type(int index) {
+        EventType[] t = types;
+        if (t == null) {
+            if (!FlightRecorder.isInitialized()) {
+                return null;
+            }
+            try {
+                t = new EventType[] {EventType.getEventType(KmsCallEvent.class),
+                    EventType.getEventType(ReloginEvent.class), EventType.getEventType(RateLimitWaitEvent.class)};
+            } catch (RuntimeException refused) {
+                t = new EventType[3]; // a security manager's refusal: no events, never a failed call
+            }
+            types = t;
+        }
+        return t[index];
+    }
+
+    private boolean enabled(int index) {
+        EventType t = type(index);
+        return t != null && t.isEnabled();
+    }
 
     @Override
     public Object beginCall() {
-        if (!callType.isEnabled()) {
+        if (!enabled(0)) {
             return null;
         }
         KmsCallEvent e = new KmsCallEvent();
@@ -40,7 +64,7 @@ final class JfrEvents implements EventSink {
 
     @Override
     public Object beginLogin() {
-        if (!reloginType.isEnabled()) {
+        if (!enabled(1)) {
             return null;
         }
         ReloginEvent e = new ReloginEvent();
@@ -62,7 +86,7 @@ final class JfrEvents implements EventSink {
 
     @Override
     public Object beginWait() {
-        if (!waitType.isEnabled()) {
+        if (!enabled(2)) {
             return null;
         }
         RateLimitWaitEvent e = new RateLimitWaitEvent();
