@@ -2,11 +2,11 @@ package io.github.infisicaljca.telemetry.internal;
 
 import io.github.infisicaljca.kms.RequestBudget;
 import io.github.infisicaljca.telemetry.KmsClientMXBean;
-import io.github.infisicaljca.telemetry.KmsTelemetry;
 import io.github.infisicaljca.telemetry.KmsTelemetry.OperationStats;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /** The MXBean: every attribute read from a fresh snapshot of the recorder. Touches no JMX type. */
 final class KmsClientBean implements KmsClientMXBean {
@@ -85,21 +85,20 @@ final class KmsClientBean implements KmsClientMXBean {
 
     @Override
     public Map<String, Long> getRateLimitRemaining() {
-        Map<String, Long> out = new TreeMap<>();
-        for (RequestBudget b : recorder.snapshot().rateLimitBudgets()) {
-            if (b.limited()) {
-                out.put(b.route(), (long) b.remaining());
-            }
-        }
-        return out;
+        return budgets(RequestBudget::remaining);
     }
 
     @Override
     public Map<String, Long> getRateLimitLimit() {
+        return budgets(RequestBudget::limit);
+    }
+
+    /** One figure of each route that announced a limit, by route. */
+    private Map<String, Long> budgets(ToLongFunction<RequestBudget> figure) {
         Map<String, Long> out = new TreeMap<>();
         for (RequestBudget b : recorder.snapshot().rateLimitBudgets()) {
             if (b.limited()) {
-                out.put(b.route(), (long) b.limit());
+                out.put(b.route(), figure.applyAsLong(b));
             }
         }
         return out;
@@ -117,7 +116,6 @@ final class KmsClientBean implements KmsClientMXBean {
 
     @Override
     public String getSummary() {
-        KmsTelemetry t = recorder.snapshot();
-        return t.toString();
+        return recorder.snapshot().toString();
     }
 }
