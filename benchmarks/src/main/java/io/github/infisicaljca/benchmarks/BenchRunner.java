@@ -110,13 +110,24 @@ public final class BenchRunner {
         progress.println("benchmarks, " + s.name() + " mode: " + s.describe());
         List<Figure> figures = new ArrayList<>();
 
-        progress.println("[1/10] sign: provider INFISICAL-RSA against a raw HttpClient POST, alternating");
-        figures.add(signOverhead(s));
+        SignBenchmark sign = new SignBenchmark();
+        sign.messageBytes = MESSAGE_BYTES;
+        sign.setUp();
+        try {
+            progress.println("[1/11] sign: provider INFISICAL-RSA against a raw HttpClient POST, alternating");
+            figures.add(signOverhead(sign, s));
+            progress.println("[2/11] JFR: the same sign while a recording of the provider's events runs, against "
+                    + "none, alternating");
+            JfrSignOverhead.figure(sign, s, progress).ifPresent(figures::add);
+            // sign.fixture().provider() made every request of both figures: the place for a snapshot of its telemetry.
+        } finally {
+            sign.tearDown();
+        }
 
-        progress.println("[2/10] concurrency: " + THREADS + " threads, " + LATENCY.toMillis() + " ms injected latency");
+        progress.println("[3/11] concurrency: " + THREADS + " threads, " + LATENCY.toMillis() + " ms injected latency");
         figures.add(Concurrency.figure(s, progress));
 
-        progress.println("[3/10] verify: remote, local through the provider, the JDK's own");
+        progress.println("[4/11] verify: remote, local through the provider, the JDK's own");
         Map<String, Result<?>> verify = jmh(VerifyBenchmark.class, s, MESSAGE_BYTES, progress);
         double remote = verify.get("remoteVerify").getScore();
         double local = verify.get("localVerify").getScore();
@@ -133,7 +144,7 @@ public final class BenchRunner {
                 "local verify through the provider " + micros(local),
                 "the JDK's SHA256withRSA (SunRsaSign) with the same public key " + micros(jdk), verifyInputs));
 
-        progress.println("[4/10] audit hash: EventHasher against a bare SHA-256 of the canonical bytes");
+        progress.println("[5/11] audit hash: EventHasher against a bare SHA-256 of the canonical bytes");
         Map<String, Result<?>> audit = jmh(AuditHashBenchmark.class, s, 0, progress);
         double hashes = audit.get("auditHash").getScore();
         double digests = audit.get("rawSha256").getScore();
@@ -143,16 +154,16 @@ public final class BenchRunner {
                 "the 60 smart-logs vector events in turn, canonical string " + AuditHashBenchmark.meanCanonicalBytes()
                         + " bytes on average, one thread"));
 
-        progress.println(String.format(Locale.ROOT, "[5/10] audit seal: %,d events, file to file, the smart-logs and "
+        progress.println(String.format(Locale.ROOT, "[6/11] audit seal: %,d events, file to file, the smart-logs and "
                 + "batch seals (HMAC) against the first release's sequential loop", s.audit().events()));
         figures.addAll(AuditSealThroughput.sealFigures(s, progress));
 
-        progress.println(String.format(Locale.ROOT, "[6/10] audit KMS batch seal: %,d events, one emulator RSA signature "
+        progress.println(String.format(Locale.ROOT, "[7/11] audit KMS batch seal: %,d events, one emulator RSA signature "
                 + "per %,d events, against the HMAC batch seal; KMS requests counted at the emulator",
                 s.audit().kmsEvents(), AuditSealThroughput.BATCH_EVENTS));
         figures.addAll(AuditSealThroughput.kmsFigures(s, progress));
 
-        progress.println("[7/10] envelope: INFISICAL-ENVELOPE against the JDK's AES/GCM/NoPadding, "
+        progress.println("[8/11] envelope: INFISICAL-ENVELOPE against the JDK's AES/GCM/NoPadding, "
                 + (ENVELOPE_BYTES >> 20) + " MiB");
         Map<String, Result<?>> envelope = jmh(EnvelopeBenchmark.class, s, ENVELOPE_BYTES, progress);
         double env = envelope.get("envelopeEncrypt").getScore();
@@ -166,15 +177,15 @@ public final class BenchRunner {
                         + String.format(Locale.ROOT, " KiB calls (the envelope's segments) runs at %.0f MiB/s",
                         mibPerSecond(segmented))));
 
-        progress.println("[8/10] rate-limited envelope: " + RateLimitedThroughput.THREADS + " threads decrypting "
+        progress.println("[9/11] rate-limited envelope: " + RateLimitedThroughput.THREADS + " threads decrypting "
                 + "INFISICAL-ENVELOPE messages under " + s.rateLimits() + ", with the data-key cache and without");
         figures.add(RateLimitedThroughput.figure(s, progress));
 
-        progress.println("[9/10] rate-limit refusals: " + RateLimitRefusals.THREADS + " threads of AES, RSA and HMAC "
+        progress.println("[10/11] rate-limit refusals: " + RateLimitRefusals.THREADS + " threads of AES, RSA and HMAC "
                 + "through one provider under the same limits");
         figures.add(RateLimitRefusals.figure(s, progress));
 
-        progress.println("[10/10] TLS: full mutual TLS 1.3 handshakes with KMS keys on both sides, against the same "
+        progress.println("[11/11] TLS: full mutual TLS 1.3 handshakes with KMS keys on both sides, against the same "
                 + "keys in memory");
         figures.add(TlsHandshakeBenchmark.figure(s));
 
@@ -182,21 +193,14 @@ public final class BenchRunner {
     }
 
     /** The sign benchmark's two operations, timed in alternating blocks against one emulator (see PairedLatency). */
-    static Figure signOverhead(BenchSettings s) throws Exception {
-        SignBenchmark sign = new SignBenchmark();
-        sign.messageBytes = MESSAGE_BYTES;
-        sign.setUp();
-        try {
-            PairedLatency.Result r = PairedLatency.run(sign::providerSign, sign::rawPost, s.pairedWarmup(),
-                    s.pairedWindow());
-            return new Figure("sign_overhead_ratio", r.ratio(), Figure.Target.atMost(1.10),
-                    "provider INFISICAL-RSA sign p50 " + micros(r.p50MicrosA()),
-                    "raw HttpClient POST of the same JSON to the same endpoint p50 " + micros(r.p50MicrosB()),
-                    "RSA_4096 key, " + MESSAGE_BYTES + "-byte message, " + r.samplesEach() + " samples each, taken "
-                            + "in alternating blocks of " + PairedLatency.BLOCK + " in one JVM, emulator on loopback");
-        } finally {
-            sign.tearDown();
-        }
+    static Figure signOverhead(SignBenchmark sign, BenchSettings s) throws Exception {
+        PairedLatency.Result r = PairedLatency.run(sign::providerSign, sign::rawPost, s.pairedWarmup(),
+                s.pairedWindow());
+        return new Figure("sign_overhead_ratio", r.ratio(), Figure.Target.atMost(1.10),
+                "provider INFISICAL-RSA sign p50 " + micros(r.p50MicrosA()),
+                "raw HttpClient POST of the same JSON to the same endpoint p50 " + micros(r.p50MicrosB()),
+                "RSA_4096 key, " + sign.messageBytes + "-byte message, " + r.samplesEach() + " samples each, taken "
+                        + "in alternating blocks of " + PairedLatency.BLOCK + " in one JVM, emulator on loopback");
     }
 
     /**
@@ -238,7 +242,7 @@ public final class BenchRunner {
         };
     }
 
-    private static String micros(double us) {
+    static String micros(double us) {
         return us >= 1000 ? String.format(Locale.ROOT, "%.2f ms", us / 1000) : String.format(Locale.ROOT, "%.1f us", us);
     }
 

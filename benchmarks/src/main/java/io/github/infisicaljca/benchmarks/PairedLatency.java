@@ -14,6 +14,27 @@ final class PairedLatency {
     /** Operations per block before switching to the other one. */
     static final int BLOCK = 8;
 
+    /**
+     * What one side does around each of its blocks, outside the timing: {@code jfr_sign_overhead_ratio}
+     * starts a JFR recording before each block of one side and closes it after.
+     */
+    interface Around {
+        Around NOTHING = new Around() {
+            @Override
+            public void before() {
+            }
+
+            @Override
+            public void after() {
+            }
+        };
+
+        void before() throws Exception;
+
+        /** Runs after every block that {@link #before()} began, whether the block failed or not. */
+        void after() throws Exception;
+    }
+
     record Result(double p50MicrosA, double p50MicrosB, int samplesEach) {
         double ratio() {
             return p50MicrosA / p50MicrosB;
@@ -25,10 +46,15 @@ final class PairedLatency {
 
     static Result run(Operation a, Operation b, Duration warmup, Duration window)
             throws Exception {
+        return run(a, Around.NOTHING, b, Around.NOTHING, warmup, window);
+    }
+
+    static Result run(Operation a, Around aroundA, Operation b, Around aroundB, Duration warmup, Duration window)
+            throws Exception {
         long warmEnd = System.nanoTime() + warmup.toNanos();
         while (System.nanoTime() < warmEnd) {
-            block(a, null, 0);
-            block(b, null, 0);
+            block(a, aroundA, null, 0);
+            block(b, aroundB, null, 0);
         }
         long[] timesA = new long[1024];
         long[] timesB = new long[1024];
@@ -40,24 +66,29 @@ final class PairedLatency {
                 timesB = Arrays.copyOf(timesB, 2 * timesB.length);
             }
             if (round % 2 == 0) { // neither always goes first
-                block(a, timesA, n);
-                block(b, timesB, n);
+                block(a, aroundA, timesA, n);
+                block(b, aroundB, timesB, n);
             } else {
-                block(b, timesB, n);
-                block(a, timesA, n);
+                block(b, aroundB, timesB, n);
+                block(a, aroundA, timesA, n);
             }
             n += BLOCK;
         }
         return new Result(median(timesA, n) / 1e3, median(timesB, n) / 1e3, n);
     }
 
-    private static void block(Operation op, long[] times, int at) throws Exception {
-        for (int i = 0; i < BLOCK; i++) {
-            long t = System.nanoTime();
-            op.run();
-            if (times != null) {
-                times[at + i] = System.nanoTime() - t;
+    private static void block(Operation op, Around around, long[] times, int at) throws Exception {
+        around.before();
+        try {
+            for (int i = 0; i < BLOCK; i++) {
+                long t = System.nanoTime();
+                op.run();
+                if (times != null) {
+                    times[at + i] = System.nanoTime() - t;
+                }
             }
+        } finally {
+            around.after();
         }
     }
 

@@ -65,6 +65,11 @@ public class SignBenchmark {
         return raw.send();
     }
 
+    /** The emulator and the provider the two methods sign through. */
+    BenchFixture fixture() {
+        return fixture;
+    }
+
     /** For tests: the baseline. */
     RawPost raw() {
         return raw;

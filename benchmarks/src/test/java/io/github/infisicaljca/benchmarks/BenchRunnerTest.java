@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.Result;
 
 class BenchRunnerTest {
-    static final List<String> KEYS = List.of("sign_overhead_ratio", "concurrency_efficiency",
+    static final List<String> KEYS = List.of("sign_overhead_ratio", "jfr_sign_overhead_ratio",
+            "concurrency_efficiency",
             "remote_over_local_verify", "local_verify_ratio", "audit_hash_ratio", "audit_seal_speedup",
             "audit_batch_seal_speedup", "audit_batch_kms_ratio", "audit_batch_kms_calls_per_1000", "envelope_ratio",
             "rate_limited_envelope_gain", "rate_limit_refusals", "tls_handshakes_per_second");
@@ -94,11 +95,12 @@ class BenchRunnerTest {
             assertTrue(json.at("/details/" + key + "/inputs").asText().length() > 10, key);
         }
         String progress = err.toString(StandardCharsets.UTF_8);
-        assertTrue(progress.contains("[5/10] audit seal: 3,000 events"), progress);
-        assertTrue(progress.contains("[6/10] audit KMS batch seal: 2,500 events"), progress);
-        assertTrue(progress.contains("[7/10] envelope"), progress);
-        assertTrue(progress.contains("[9/10] rate-limit refusals"), progress);
-        assertTrue(progress.contains("[10/10] TLS"), progress);
+        assertTrue(progress.contains("[2/11] JFR"), progress);
+        assertTrue(progress.contains("[6/11] audit seal: 3,000 events"), progress);
+        assertTrue(progress.contains("[7/11] audit KMS batch seal: 2,500 events"), progress);
+        assertTrue(progress.contains("[8/11] envelope"), progress);
+        assertTrue(progress.contains("[10/11] rate-limit refusals"), progress);
+        assertTrue(progress.contains("[11/11] TLS"), progress);
         assertTrue(progress.contains("rate limits 6 writes / 4 reads per 2 s"), progress);
     }
 }

@@ -30,6 +30,41 @@ class PairedLatencyTest {
     }
 
     @Test
+    void eachSideIsWrappedBlockByBlockInItsOwnHooks() throws Exception {
+        StringBuilder trace = new StringBuilder();
+        PairedLatency.Result r = PairedLatency.run(() -> trace.append('a'), hooks(trace, '[', ']'),
+                () -> trace.append('b'), PairedLatency.Around.NOTHING, Duration.ZERO, Duration.ofMillis(20));
+        String a = "a".repeat(PairedLatency.BLOCK);
+        String b = "b".repeat(PairedLatency.BLOCK);
+        String rounds = trace.toString().replace("[" + a + "]" + b, "").replace(b + "[" + a + "]", "");
+        assertEquals("", rounds, trace.toString());
+        assertEquals(r.samplesEach() / PairedLatency.BLOCK, trace.chars().filter(c -> c == ']').count());
+    }
+
+    @Test
+    void aFailingBlockStillRunsItsAfterHook() {
+        StringBuilder trace = new StringBuilder();
+        assertThrows(IllegalStateException.class, () -> PairedLatency.run(() -> {
+            throw new IllegalStateException("boom");
+        }, hooks(trace, '[', ']'), () -> { }, PairedLatency.Around.NOTHING, Duration.ZERO, Duration.ofMillis(10)));
+        assertEquals("[]", trace.toString());
+    }
+
+    private static PairedLatency.Around hooks(StringBuilder trace, char before, char after) {
+        return new PairedLatency.Around() {
+            @Override
+            public void before() {
+                trace.append(before);
+            }
+
+            @Override
+            public void after() {
+                trace.append(after);
+            }
+        };
+    }
+
+    @Test
     void aFailureStopsTheMeasurement() {
         IllegalStateException boom = new IllegalStateException("boom");
         Exception e = assertThrows(IllegalStateException.class, () -> PairedLatency.run(() -> { }, () -> {

@@ -1,5 +1,6 @@
 package io.github.infisicaljca.jca;
 
+import io.github.infisicaljca.InfisicalKey;
 import io.github.infisicaljca.VerifyMode;
 import io.github.infisicaljca.kms.KmsException;
 import io.github.infisicaljca.kms.SigningAlgorithm;
@@ -63,7 +64,9 @@ final class KmsSignatureSpi extends SignatureSpi {
 
     @Override
     protected void engineInitSign(PrivateKey key, SecureRandom random) throws InvalidKeyException {
-        if (key != null && !(key instanceof HandleBase) && scheme.standardName) {
+        // Only a key that makes no claim to be Infisical's is ordinary: an InfisicalKey of another
+        // implementation is refused below, never sent to the JDK.
+        if (key != null && !(key instanceof InfisicalKey) && scheme.standardName) {
             delegate(key, random);
             return;
         }
@@ -81,7 +84,7 @@ final class KmsSignatureSpi extends SignatureSpi {
         if (key == null) {
             throw new InvalidKeyException(scheme.jcaName + ": the public key is null");
         }
-        if (!(key instanceof HandleBase) && paramsProblem != null) {
+        if (!(key instanceof InfisicalKey) && paramsProblem != null) {
             delegate(key, null); // parameters Infisical never produces, but the JDK verifies
             return;
         }

@@ -168,8 +168,8 @@ final class RequestExecutor {
                     ? ((KmsApiException) failure).retryAfter().orElse(Duration.ZERO) : Duration.ZERO;
             Duration wait = asked.compareTo(backoff) > 0 ? asked : backoff;
             if (clock.getAsLong() + wait.toNanos() >= deadline) {
-                LOG.log(Level.WARNING, "{0}{1}: not retrying, a wait of {2,number,#} ms would pass the request timeout",
-                        call.operation(), safe(call.keyId()), wait.toMillis());
+                LOG.log(Level.WARNING, "{0}{1}: not retrying, a wait of {2,number,#} ms would pass the request timeout{3}",
+                        call.operation(), safe(call.keyId()), wait.toMillis(), reqId(failure));
                 throw failure;
             }
             LOG.log(Level.WARNING, "{0}{1}: {2}; retry {3} of {4} in {5,number,#} ms", call.operation(), safe(call.keyId()),
@@ -210,11 +210,22 @@ final class RequestExecutor {
         return capped500 ? Math.min(call.max500Retries(), retry.maxRetries()) : retry.maxRetries();
     }
 
-    /** A rate limit's message up to its remedy: the log says what happened, the exception what to do. */
+    /**
+     * A rate limit's message up to its remedy: the log says what happened, the exception what to
+     * do. The reqId, which the message puts after the remedy, stays: it is what finds the refusal
+     * in the server's logs.
+     */
     private static String firstSentence(KmsException e) {
         String m = e.getMessage();
         int end = m.indexOf(". To stay");
-        return end < 0 ? m : m.substring(0, end);
+        return end < 0 ? m : m.substring(0, end) + reqId(e);
+    }
+
+    /** " (reqId ...)" when the server named its request, for a warning that does not quote the message. */
+    private static String reqId(KmsException e) {
+        java.util.Optional<String> id = e instanceof RateLimitedException r ? r.reqId()
+                : e instanceof KmsApiException a ? a.reqId() : java.util.Optional.empty();
+        return id.map(v -> " (reqId " + v + ")").orElse("");
     }
 
     private static String safe(String keyId) {
