@@ -63,7 +63,7 @@ final class RequestExecutor {
         Trace trace = observer.callStarted(call.operation(), call.keyId());
         String outcome = "ERROR"; // a RuntimeException or Error: not a KMS outcome, but a call that ended
         try {
-            JsonNode body = attempts(call, deadline, trace);
+            JsonNode body = execute(call, deadline, trace);
             outcome = KmsObserver.SUCCESS;
             return body;
         } catch (KmsException e) {
@@ -74,7 +74,8 @@ final class RequestExecutor {
         }
     }
 
-    private JsonNode attempts(ApiCall call, long deadline, Trace trace) throws KmsException {
+    /** The attempts of one call (named like its caller, so log records keep naming {@code execute}). */
+    private JsonNode execute(ApiCall call, long deadline, Trace trace) throws KmsException {
         boolean refreshed = false;
         int retries = 0;
         KmsException previous = null;
