@@ -93,6 +93,15 @@ class TelemetryRecorderTest {
     }
 
     @Test
+    void anInstanceNameWithCharactersObjectNameReservesIsQuoted() throws Exception {
+        assertEquals("io.github.infisicaljca:type=KmsClient,name=kms.example.com-7",
+                JmxRegistration.objectName("kms.example.com-7").toString());
+        javax.management.ObjectName v6 = JmxRegistration.objectName("[::1]-8");
+        assertEquals("\"[::1]-8\"", v6.getKeyProperty("name"));
+        assertEquals("[::1]-8", javax.management.ObjectName.unquote(v6.getKeyProperty("name")));
+    }
+
+    @Test
     void aClientThatIsNotAKmsClientReportsNowhere() {
         assertSame(KmsObserver.NONE, TelemetryRecorder.of(new Object()));
         Object owner = new Object();
