@@ -5,6 +5,8 @@ import io.github.infisicaljca.jca.KmsBinding;
 import io.github.infisicaljca.jca.ProviderServices;
 import io.github.infisicaljca.kms.KmsClient;
 import io.github.infisicaljca.kms.KmsException;
+import io.github.infisicaljca.kms.KmsOperations;
+import io.github.infisicaljca.telemetry.KmsTelemetry;
 import java.security.KeyException;
 import java.security.Provider;
 
@@ -150,6 +152,24 @@ public final class InfisicalProvider extends Provider {
         } catch (IllegalArgumentException e) {
             throw new KeyException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * What this provider's KMS client has done so far: calls per operation and outcome, latency
+     * percentiles, retries, re-logins, rate-limit waits and budgets, data-key cache hits; the
+     * figures its MBean ({@code io.github.infisicaljca:type=KmsClient,name=<instance>}) shows.
+     *
+     * @return an immutable snapshot
+     * @throws IllegalStateException when the provider was made on {@link KmsOperations} other
+     *     than a {@link KmsClient}, which keep no telemetry
+     */
+    public KmsTelemetry telemetry() {
+        KmsOperations operations = binding.get().operations();
+        if (operations instanceof KmsClient) {
+            return ((KmsClient) operations).telemetry();
+        }
+        throw new IllegalStateException("this provider works on " + operations.getClass().getName()
+                + ", which keeps no telemetry; only a KmsClient does");
     }
 
     /** {@return the configuration in use; resolves it now if it was left for first use} */

@@ -119,7 +119,8 @@ public final class BenchRunner {
             progress.println("[2/11] JFR: the same sign while a recording of the provider's events runs, against "
                     + "none, alternating");
             JfrSignOverhead.figure(sign, s, progress).ifPresent(figures::add);
-            // sign.fixture().provider() made every request of both figures: the place for a snapshot of its telemetry.
+            // The provider made every request of both figures: what its own telemetry counted.
+            sign.fixture().provider().telemetry().toString().lines().forEach(l -> progress.println("      " + l));
         } finally {
             sign.tearDown();
         }

@@ -7,6 +7,7 @@ import io.github.infisicaljca.InfisicalProvider;
 import io.github.infisicaljca.cli.DoctorReport.Diagnosis;
 import io.github.infisicaljca.kms.KeyUsage;
 import io.github.infisicaljca.kms.KmsClient;
+import io.github.infisicaljca.telemetry.KmsTelemetry;
 import io.github.infisicaljca.kms.KmsKey;
 import io.github.infisicaljca.kms.RequestBudget;
 import java.io.PrintStream;
@@ -98,7 +99,24 @@ final class DoctorCommand {
                 latency(config, client, usable);
             }
             budget(client);
+            telemetry(client);
         }
+    }
+
+    /**
+     * What the walk cost and how it went, as the client's own telemetry counts it: the figures
+     * the MBean and the JFR events give a running service (docs/observability.md).
+     */
+    private void telemetry(KmsClient client) {
+        report.step(10, "Telemetry (this run's KMS calls, as the MBean io.github.infisicaljca:type=KmsClient shows them)");
+        KmsTelemetry t = client.telemetry();
+        if (t.calls() == 0) {
+            report.skipped("no KMS call was made");
+            return;
+        }
+        t.toString().lines().skip(1).forEach(report::detail);
+        report.ok(Wording.count(t.calls(), "KMS call") + ", " + t.failures() + " failed, " + t.retries()
+                + " retried");
     }
 
     private List<Configured> keys() {

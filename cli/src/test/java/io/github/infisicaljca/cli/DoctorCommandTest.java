@@ -69,6 +69,10 @@ class DoctorCommandTest {
         assertTrue(ops.contains("KMS_ENCRYPTION_KEY_ID: encrypted and decrypted"), r::toString);
         assertTrue(ops.contains("KMS_HMAC_KEY_ID: 32-byte MAC computed and verified"), r::toString);
         assertTrue(Pattern.compile("ok: p50 \\d+\\.\\d ms, p95 \\d+\\.\\d ms").matcher(step(r, 8)).find(), r::toString);
+        String telemetry = step(r, 10);
+        assertTrue(Pattern.compile("ok: \\d+ KMS calls, 0 failed, 0 retried").matcher(telemetry).find(), r::toString);
+        // Step 7 signed once in the KMS: the client's own count says so, with its latency columns.
+        assertTrue(Pattern.compile("(?m)^\\s+sign\\s+1\\s+0(\\s+\\d+\\.\\d){4}$").matcher(telemetry).find(), r::toString);
         assertTrue(r.out().contains("healthy: every check passed"), r::toString);
     }
 

@@ -119,6 +119,8 @@ class TelemetryJmxTest {
         assertEquals(attribute("Calls"), t.calls());
         assertEquals(3, t.operation("sign").successes());
         assertEquals(2, t.dataKeyCacheHits());
+        assertEquals(t.calls(), provider.telemetry().calls(), "the provider reports its client's figures");
+        assertEquals(t.instance(), provider.telemetry().instance());
         String table = (String) attribute("Summary");
         assertTrue(table.contains("sign") && table.contains("retries 1"), table);
         assertFalse(table.contains(f.kms.clientSecret()));
