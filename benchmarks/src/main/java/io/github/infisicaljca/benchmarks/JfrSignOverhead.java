@@ -6,12 +6,11 @@ import java.util.Optional;
 
 /**
  * {@code jfr_sign_overhead_ratio}: the operation {@code sign_overhead_ratio} times (a provider
- * {@code INFISICAL-RSA} sign through the in-process emulator) while a JFR recording of the
- * provider's own events runs, over the same operation with no recording, timed in alternating
- * blocks ({@link PairedLatency}) so that the machine's noise falls on both sides alike. Each
- * recorded block runs in a recording of its own ({@link ProviderEventRecording}), closed
- * before the next block, so that the baseline's blocks run with no recording at all. Only the
- * provider's events are enabled, not the JDK's: the figure is their cost, not JFR profiling's.
+ * {@code INFISICAL-RSA} sign through the in-process emulator) with the provider's own JFR
+ * events enabled, over the same operation with them disabled, timed in alternating blocks
+ * ({@link PairedLatency}) so that the machine's noise falls on both sides alike. One recording
+ * runs throughout ({@link ProviderEventRecording}); only the provider's events are ever enabled
+ * in it, not the JDK's: the figure is their cost, not JFR profiling's.
  *
  * <p>No class here touches {@code jdk.jfr} before {@link #whyUnavailable()} has found it: a
  * runtime without it skips the figure instead of failing the run.
@@ -64,13 +63,13 @@ final class JfrSignOverhead {
             return new Figure(KEY, result.ratio(), Figure.Target.atMost(TARGET),
                     "provider INFISICAL-RSA sign p50 while a JFR recording of the provider's events runs "
                             + BenchRunner.micros(result.p50MicrosA()),
-                    "the same sign with no recording p50 " + BenchRunner.micros(result.p50MicrosB()),
+                    "the same sign with the events disabled p50 " + BenchRunner.micros(result.p50MicrosB()),
                     "the sign_overhead_ratio operation (RSA_4096 key, " + sign.messageBytes + "-byte message, "
                             + "emulator on loopback), " + result.samplesEach() + " samples each in alternating "
-                            + "blocks of " + PairedLatency.BLOCK + "; each recorded block in a recording of its own, "
-                            + "in memory, enabling only " + String.join(", ", ProviderEventRecording.EVENTS)
-                            + " (threshold 0, no stack traces): it measures the provider's own events, and records "
-                            + "nothing from a provider without them; " + withRecording.total() + " and "
+                            + "blocks of " + PairedLatency.BLOCK + "; one in-memory recording runs throughout, and "
+                            + String.join(", ", ProviderEventRecording.EVENTS) + " (threshold 0, no stack traces) are "
+                            + "enabled in it for one side's blocks only: it measures the provider's own events; "
+                            + withRecording.total() + " and "
                             + without.total() + " KMS requests, counted at the emulator"
                             + (others == 0 ? "" : "; " + others + " other recording(s) were running throughout"));
         }
