@@ -1,11 +1,9 @@
 package io.github.infisicaljca.jca;
 
-import io.github.infisicaljca.kms.KmsException;
 import io.github.infisicaljca.kms.SigningAlgorithm;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.ProviderException;
-import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.time.Instant;
@@ -31,7 +29,7 @@ final class Certificates {
         try {
             return SelfSignedCertificate.build(key.publicKey().jdkPublicKey(), key.keyName(), notBefore, notAfter,
                     serial.signum() == 0 ? BigInteger.ONE : serial, SignatureScheme.jdkName(algorithm),
-                    tbs -> sign(key, algorithm, tbs));
+                    tbs -> HandleSigning.sign(key, algorithm, tbs));
         } catch (GeneralSecurityException e) {
             throw new ProviderException("cannot make the self-signed certificate of key " + key.keyId() + " ("
                     + key.keyName() + "): " + e.getMessage(), e);
@@ -58,16 +56,5 @@ final class Certificates {
         int bits = ((ECKey) key).getParams().getCurve().getField().getFieldSize();
         return bits > 384 ? SigningAlgorithm.ECDSA_SHA_512 : bits > 256 ? SigningAlgorithm.ECDSA_SHA_384
                 : SigningAlgorithm.ECDSA_SHA_256;
-    }
-
-    private static byte[] sign(PrivateKeyHandle key, SigningAlgorithm algorithm, byte[] tbs) throws SignatureException {
-        MessageAccumulator m = new MessageAccumulator(algorithm, key.binding().config().maxPayloadBytes(), "sign");
-        m.update(tbs, 0, tbs.length);
-        MessageAccumulator.Payload p = m.finish();
-        try {
-            return key.binding().operations().sign(key.keyId(), algorithm, p.data(), p.isDigest());
-        } catch (KmsException e) {
-            throw new SignatureException(e.getMessage(), e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.github.infisicaljca.telemetry.internal.Trace;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -224,8 +225,8 @@ final class RequestExecutor {
 
     /** " (reqId ...)" when the server named its request, for a warning that does not quote the message. */
     private static String reqId(KmsException e) {
-        java.util.Optional<String> id = e instanceof RateLimitedException r ? r.reqId()
-                : e instanceof KmsApiException a ? a.reqId() : java.util.Optional.empty();
+        Optional<String> id = e instanceof RateLimitedException r ? r.reqId()
+                : e instanceof KmsApiException a ? a.reqId() : Optional.empty();
         return id.map(v -> " (reqId " + v + ")").orElse("");
     }
 
